@@ -15,21 +15,21 @@ type Text struct {
 // Scenario is one drill as a trainer writes it.
 type Scenario struct {
 	ID        string  `json:"id" yaml:"id" jsonschema:"pattern=^[a-z0-9][a-z0-9-]*$,description=Stable identifier: lower case letters digits and dashes"`
-	Title     Text    `json:"title" yaml:"title"`
-	Summary   Text    `json:"summary" yaml:"summary"`
+	Title     Text    `json:"title" yaml:"title" jsonschema:"description=Title of the drill shown to participants and in reports"`
+	Summary   Text    `json:"summary" yaml:"summary" jsonschema:"description=One or two sentences on what happens in the drill"`
 	Hazard    string  `json:"hazard" yaml:"hazard" jsonschema:"enum=flood,enum=landslide,enum=heat,description=The main hazard of the drill"`
 	TickHz    int     `json:"tick_hz,omitempty" yaml:"tick_hz,omitempty" jsonschema:"minimum=10,maximum=60,default=20,description=Simulation ticks per second (10-60)"`
 	TimeScale float64 `json:"time_scale,omitempty" yaml:"time_scale,omitempty" jsonschema:"minimum=1,maximum=120,default=1,description=Hazard seconds per drill second: 10 shows ten minutes of rain in one minute of play"`
 	Duration  Seconds `json:"duration" yaml:"duration" jsonschema:"description=How long the drill runs in drill (wall-clock) time such as 15m"`
 
-	Map    MapRef      `json:"map" yaml:"map"`
+	Map    MapRef      `json:"map" yaml:"map" jsonschema:"description=The terrain: a built-in map name or grid files"`
 	Places []PlaceSpec `json:"places" yaml:"places" jsonschema:"description=Named places: schools shelters underpasses stairs and so on"`
-	Spawn  SpawnSpec   `json:"spawn" yaml:"spawn"`
+	Spawn  SpawnSpec   `json:"spawn" yaml:"spawn" jsonschema:"description=Where participants start"`
 
-	Flood     *FloodSpec     `json:"flood,omitempty" yaml:"flood,omitempty"`
-	Landslide *LandslideSpec `json:"landslide,omitempty" yaml:"landslide,omitempty"`
-	Heat      *HeatSpec      `json:"heat,omitempty" yaml:"heat,omitempty"`
-	Warnings  WarningSpec    `json:"warnings,omitempty" yaml:"warnings,omitempty"`
+	Flood     *FloodSpec     `json:"flood,omitempty" yaml:"flood,omitempty" jsonschema:"description=Rain and river settings; required when hazard is flood"`
+	Landslide *LandslideSpec `json:"landslide,omitempty" yaml:"landslide,omitempty" jsonschema:"description=Rain and soil settings; required when hazard is landslide"`
+	Heat      *HeatSpec      `json:"heat,omitempty" yaml:"heat,omitempty" jsonschema:"description=Weather over the drill; required when hazard is heat"`
+	Warnings  WarningSpec    `json:"warnings,omitempty" yaml:"warnings,omitempty" jsonschema:"description=Warnings the simulated weather raises by itself"`
 
 	Objects    []ObjectSpec `json:"objects,omitempty" yaml:"objects,omitempty" jsonschema:"description=Things participants act on: power switches water bottles phones"`
 	NPCs       []NPCSpec    `json:"npcs,omitempty" yaml:"npcs,omitempty" jsonschema:"description=Non-player characters: a crowd an elderly neighbour a classmate"`
@@ -51,7 +51,7 @@ type MapRef struct {
 // metres: x grows east, y grows south from the map's north-west corner.
 type PlaceSpec struct {
 	ID     string    `json:"id" yaml:"id" jsonschema:"pattern=^[a-z0-9][a-z0-9_-]*$"`
-	Kind   string    `json:"kind" yaml:"kind" jsonschema:"enum=school,enum=underpass,enum=basement,enum=bridge,enum=stairs,enum=shelter,enum=hilltop,enum=riverbank,enum=road,enum=sports_field,enum=shade,enum=water_station,enum=first_aid,enum=building,enum=assembly,enum=home,enum=other"`
+	Kind   string    `json:"kind" yaml:"kind" jsonschema:"enum=school,enum=underpass,enum=basement,enum=bridge,enum=stairs,enum=shelter,enum=hilltop,enum=riverbank,enum=road,enum=sports_field,enum=shade,enum=water_station,enum=first_aid,enum=building,enum=assembly,enum=home,enum=park,enum=spring,enum=cool_room,enum=other"`
 	Name   Text      `json:"name" yaml:"name"`
 	Rect   []float64 `json:"rect,omitempty" yaml:"rect,omitempty" jsonschema:"minItems=4,maxItems=4,description=[x0 y0 x1 y1] in metres"`
 	Circle []float64 `json:"circle,omitempty" yaml:"circle,omitempty" jsonschema:"minItems=3,maxItems=3,description=[x y radius] in metres"`
@@ -68,15 +68,15 @@ type SpawnSpec struct {
 // SeriesPoint is one point of a time series in hazard time.
 type SeriesPoint struct {
 	At    Seconds `json:"at" yaml:"at" jsonschema:"description=Hazard time such as 0 or 30m or 2h"`
-	Value float64 `json:"value" yaml:"value"`
+	Value float64 `json:"value" yaml:"value" jsonschema:"description=The value from this time on; linear between points"`
 }
 
 // FloodSpec drives the shallow-water model.
 type FloodSpec struct {
 	InitialLevel float64        `json:"initial_level,omitempty" yaml:"initial_level,omitempty" jsonschema:"description=Water surface (m above datum) that fills river cells at the start"`
-	RainMMPerH   []SeriesPoint  `json:"rain_mm_per_h,omitempty" yaml:"rain_mm_per_h,omitempty"`
+	RainMMPerH   []SeriesPoint  `json:"rain_mm_per_h,omitempty" yaml:"rain_mm_per_h,omitempty" jsonschema:"description=Rain intensity in mm/h over hazard time"`
 	DrainsMMPerH float64        `json:"drains_mm_per_h,omitempty" yaml:"drains_mm_per_h,omitempty" jsonschema:"minimum=0,description=Capacity of street drains removing water where it stands"`
-	Boundaries   []BoundarySpec `json:"boundaries,omitempty" yaml:"boundaries,omitempty"`
+	Boundaries   []BoundarySpec `json:"boundaries,omitempty" yaml:"boundaries,omitempty" jsonschema:"description=Where water enters or leaves the map at its edges"`
 }
 
 // BoundarySpec is a water-level or discharge condition on an edge segment.
@@ -85,7 +85,7 @@ type BoundarySpec struct {
 	From   int           `json:"from" yaml:"from" jsonschema:"minimum=0,description=First cell along the edge (column for north/south; row for east/west)"`
 	To     int           `json:"to" yaml:"to" jsonschema:"minimum=0,description=Last cell along the edge inclusive"`
 	Kind   string        `json:"kind" yaml:"kind" jsonschema:"enum=level,enum=discharge,enum=free,description=level: water surface in m; discharge: m³/s into the map; free: water leaves freely"`
-	Series []SeriesPoint `json:"series,omitempty" yaml:"series,omitempty"`
+	Series []SeriesPoint `json:"series,omitempty" yaml:"series,omitempty" jsonschema:"description=level: water surface in m; discharge: m³/s; over hazard time"`
 }
 
 // SoilSpec gives the strength and hydrology of one soil zone.
@@ -101,16 +101,16 @@ type SoilSpec struct {
 
 // LandslideSpec drives the slope-stability model.
 type LandslideSpec struct {
-	RainMMPerH []SeriesPoint `json:"rain_mm_per_h" yaml:"rain_mm_per_h"`
-	Soils      []SoilSpec    `json:"soils" yaml:"soils"`
+	RainMMPerH []SeriesPoint `json:"rain_mm_per_h" yaml:"rain_mm_per_h" jsonschema:"description=Rain intensity in mm/h over hazard time"`
+	Soils      []SoilSpec    `json:"soils" yaml:"soils" jsonschema:"description=Strength and hydrology of each soil zone of the map"`
 	SlideType  string        `json:"slide_type,omitempty" yaml:"slide_type,omitempty" jsonschema:"enum=translational,enum=debris_flow,enum=earthflow,enum=rockfall,description=Corominas class used for the runout reach"`
 	WorstCase  bool          `json:"worst_case_reach,omitempty" yaml:"worst_case_reach,omitempty" jsonschema:"description=Use the 95% limit of the angle of reach (longer runout)"`
 }
 
 // HeatSpec gives the weather of a heat drill.
 type HeatSpec struct {
-	AirTempC    []SeriesPoint `json:"air_temp_c" yaml:"air_temp_c"`
-	HumidityPct []SeriesPoint `json:"humidity_pct" yaml:"humidity_pct"`
+	AirTempC    []SeriesPoint `json:"air_temp_c" yaml:"air_temp_c" jsonschema:"description=Air temperature in °C over hazard time"`
+	HumidityPct []SeriesPoint `json:"humidity_pct" yaml:"humidity_pct" jsonschema:"description=Relative humidity in % over hazard time"`
 	SolarWm2    []SeriesPoint `json:"solar_w_m2,omitempty" yaml:"solar_w_m2,omitempty"`
 	WindMS      []SeriesPoint `json:"wind_m_s,omitempty" yaml:"wind_m_s,omitempty"`
 	DaysAbove35 int           `json:"days_above_35,omitempty" yaml:"days_above_35,omitempty" jsonschema:"minimum=0,description=Days already at or above 35 °C before the drill (for the yellow high-temperature warning)"`
@@ -118,7 +118,7 @@ type HeatSpec struct {
 
 // WarningSpec says which warnings the simulated weather raises by itself.
 type WarningSpec struct {
-	Auto []string `json:"auto,omitempty" yaml:"auto,omitempty" jsonschema:"description=Hazards whose warnings follow the CMA thresholds automatically: rainstorm high_temp geological"`
+	Auto []string `json:"auto,omitempty" yaml:"auto,omitempty" jsonschema:"enum=rainstorm,enum=high_temp,enum=geological,description=Hazards whose warnings follow the CMA thresholds automatically: rainstorm high_temp geological"`
 }
 
 // ObjectSpec is a thing a participant can act on.
