@@ -30,7 +30,9 @@ func (w *World) act(p *Person, action, target string) {
 	ok := false
 	switch action {
 	case ActSwitchOffPower:
-		if o := w.nearObject(p, target, "power_switch"); o != nil && !o.used {
+		// Every participant who reaches the switch and turns it off has done
+		// the right thing, even if a classmate got there first.
+		if o := w.nearObject(p, target, "power_switch"); o != nil {
 			o.used, ok, target = true, true, o.spec.ID
 		}
 	case ActTakeWater:
@@ -60,7 +62,7 @@ func (w *World) act(p *Person, action, target string) {
 		// A "safety sentinel" report counts when a cue is in view.
 		hx, hy := HeadingVector(p.Heading)
 		for i := range w.cues {
-			if inView(p.X, p.Y, hx, hy, w.cues[i].X, w.cues[i].Y, cueView) {
+			if inView(p.X, p.Y, hx, hy, w.cues[i].X, w.cues[i].Y, cueRange(w.cues[i].Kind)) {
 				ok, target = true, w.cues[i].Kind
 				break
 			}
@@ -127,7 +129,10 @@ func (w *World) helpNPC(p *Person, n *NPC, action string) bool {
 		if action != ActHelp || n.Status != StatusActive {
 			return false
 		}
-		n.Leader = p.ID
+		// The first helper leads; others who come to help are credited too.
+		if n.Leader < 0 {
+			n.Leader = p.ID
+		}
 		w.emit(Event{Kind: EvHelped, Who: p.ID, NPC: n.ID, Ref: n.ID, X: n.X, Y: n.Y})
 		return true
 	case "classmate":

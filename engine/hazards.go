@@ -22,6 +22,7 @@ type hazards struct {
 	slideRain series.Series // mm/h
 	slideTick uint64        // ticks between landslide updates
 	slideAcc  float64       // hazard seconds not yet given to the landslide model
+	rainSet   float64       // flood rain rate last set, mm/h
 	weather   *heat.Weather
 
 	rain    *warning.RainTracker
@@ -105,23 +106,40 @@ func (w *World) initHazards() error {
 		h.floodRain = toSeries(f.RainMMPerH)
 	}
 	if l := sc.Landslide; l != nil {
-		soils := make([]landslide.Soil, 256)
-		initial := make([]float64, 256)
+		// Zones the scenario gives no soil for are treated as bedrock (zone
+		// 0, which never fails): a trainer names only the soils that matter.
+		maxZone := 0
+		for _, s := range l.Soils {
+			maxZone = max(maxZone, s.Zone)
+		}
+		soils := make([]landslide.Soil, maxZone+1)
+		initial := make([]float64, maxZone+1)
+		given := make([]bool, maxZone+1)
 		for _, s := range l.Soils {
 			soils[s.Zone] = landslide.Soil{Cohesion: s.CohesionKPa, FrictionDeg: s.FrictionDeg, UnitWeight: s.UnitWeight,
 				Depth: s.DepthM, Ks: s.KsMMPerH / 3.6e6, Porosity: 0.25, SuctionHead: 0.1}
 			initial[s.Zone] = s.InitialSatPct / 100
+			given[s.Zone] = true
+		}
+		for z := 1; z <= maxZone; z++ {
+			if !given[z] {
+				soils[z] = soils[0] // never referenced: its cells are remapped below
+			}
 		}
 		p := landslide.DefaultParams()
 		p.Type = slideType(l.SlideType)
 		p.WorstCase = l.WorstCase
-		zone := w.m.Soil
-		if zone == nil {
-			zone = make([]uint8, n)
-		}
+		zone := make([]uint8, n)
 		sat := make([]float64, n)
-		for i := range sat {
-			sat[i] = initial[zone[i]]
+		for i := range zone {
+			z := 0
+			if w.m.Soil != nil {
+				z = int(w.m.Soil[i])
+			}
+			if z <= maxZone && given[z] {
+				zone[i] = uint8(z)
+				sat[i] = initial[z]
+			}
 		}
 		p.M0 = sat
 		lm, err := landslide.New(w.nx, w.ny, w.cell, w.m.Elev.V, zone, soils, p)
@@ -199,7 +217,13 @@ func (w *World) stepHazards() {
 	var rainMMH float64
 	if h.flood != nil {
 		rainMMH = h.floodRain.At(t)
-		_ = h.flood.SetRain(rainMMH / 3.6e6)
+		// Rain is re-read once a drill second: setting it is not free (the
+		// model folds its configuration into the hash), and rain curves in
+		// scenarios change over minutes, not ticks.
+		if w.tick%uint64(w.hz) == 0 && rainMMH != h.rainSet {
+			_ = h.flood.SetRain(rainMMH / 3.6e6)
+			h.rainSet = rainMMH
+		}
 		_ = h.flood.Advance(dt)
 	}
 	if h.slide != nil {
@@ -453,4 +477,5 @@ func (h *hazards) hashInto(s *statehash.Hasher) {
 		s.U64(v)
 	}
 	s.Bool(h.slideOn)
+	s.F64(h.rainSet)
 }

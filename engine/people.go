@@ -295,7 +295,7 @@ func (w *World) look(p *Person) {
 		if p.Noticed(c.Kind) {
 			continue
 		}
-		if inView(p.X, p.Y, hx, hy, c.X, c.Y, cueView) {
+		if inView(p.X, p.Y, hx, hy, c.X, c.Y, cueRange(c.Kind)) {
 			p.noticed = append(p.noticed, c.Kind)
 			w.emit(Event{Kind: EvNoticed, Who: p.ID, Ref: c.Kind, X: c.X, Y: c.Y})
 		}
@@ -309,6 +309,19 @@ func (w *World) look(p *Person) {
 			w.emit(Event{Kind: EvNoticed, Who: p.ID, Ref: n.ID, NPC: n.ID, Level: "symptom", X: n.X, Y: n.Y})
 		}
 	}
+}
+
+// cueRange is how far away a cue can be taken in: a rumbling is heard
+// across the valley, falling stones are seen from a way off, cracks and a
+// muddy spring only close up.
+func cueRange(kind string) float64 {
+	switch kind {
+	case "rumbling":
+		return 300
+	case "small_rockfall", "tilting_trees":
+		return 100
+	}
+	return cueView
 }
 
 // inView reports whether (tx,ty) lies within dist of (x,y) and within the

@@ -127,10 +127,7 @@ func (s *scorer) triggerTick(t *Task, p *Person) (uint64, bool) {
 // that watch state.
 func (s *scorer) observe(evs []Event) {
 	w := s.w
-	for len(s.st) < len(w.people) {
-		s.st = append(s.st, make([]taskState, len(s.tasks)))
-		s.stage = append(s.stage, heat.StageNormal)
-	}
+	s.grow()
 	for i := range evs {
 		e := &evs[i]
 		switch e.Kind {
@@ -166,6 +163,14 @@ func (s *scorer) observe(evs []Event) {
 		for ti := range s.tasks {
 			s.poll(p, ti)
 		}
+	}
+}
+
+// grow adds scoring state for participants who joined since the last call.
+func (s *scorer) grow() {
+	for len(s.st) < len(s.w.people) {
+		s.st = append(s.st, make([]taskState, len(s.tasks)))
+		s.stage = append(s.stage, heat.StageNormal)
 	}
 }
 
@@ -375,8 +380,8 @@ func (s *scorer) finishTask(p *Person, ti int) {
 	case "stay_well":
 		if st := s.stage[p.ID]; st >= heat.StageHeatExhaustion {
 			s.decide(p, ti, 0, true,
-				fmt.Sprintf("Got %s (core %.1f °C): should have rested in the shade and drunk water.", st.Text().EN, p.Body.PeakCoreC),
-				fmt.Sprintf("出现了%s（核心体温%.1f°C）：应在阴凉处休息并及时补水。", st.Text().ZH, p.Body.PeakCoreC))
+				fmt.Sprintf("Heat illness: %s (core temperature up to %.1f °C). Rest in the shade and drink before you feel ill.", st.Text().EN, p.Body.PeakCoreC),
+				fmt.Sprintf("出现中暑：%s（核心体温最高%.1f°C）。应在感到不适前就到阴凉处休息并补水。", st.Text().ZH, p.Body.PeakCoreC))
 			return
 		}
 		s.decide(p, ti, t.Points, true, "Stayed well in the heat: rested, drank and kept cool.", "在高温中保持了健康：休息、补水、防暑。")

@@ -17,6 +17,7 @@ import (
 const slideMargin = 5.0
 
 func (s *scorer) slideStarted(id int) {
+	s.grow()
 	for pi, p := range s.w.people {
 		for ti := range s.tasks {
 			if s.tasks[ti].t.Rule != "escape_sideways" {
@@ -31,6 +32,13 @@ func (s *scorer) slideStarted(id int) {
 }
 
 func (s *scorer) slideStopped(id int) {
+	// Later slides may follow (a slope fails in pieces): judge once every
+	// slide so far has come to rest.
+	for _, sl := range s.w.hz_.slide.Slides() {
+		if !sl.Done {
+			return
+		}
+	}
 	for _, p := range s.w.people {
 		for ti := range s.tasks {
 			if s.tasks[ti].t.Rule == "escape_sideways" && !s.st[p.ID][ti].decided && s.st[p.ID][ti].started {
@@ -54,37 +62,37 @@ func (s *scorer) finishEscape(p *Person, ti int) {
 	s.judgeEscape(p, ti)
 }
 
-func (s *scorer) currentSlide() *landslide.Slide {
+// slideAt returns the slide whose runout footprint (with the margin) holds
+// (x, y), or nil.
+func (s *scorer) slideAt(x, y float64) *landslide.Slide {
 	m := s.w.hz_.slide
 	if m == nil {
 		return nil
 	}
 	sl := m.Slides()
-	if len(sl) == 0 {
-		return nil
+	for i := range sl {
+		if sl[i].InPath(x, y, slideMargin) {
+			return &sl[i]
+		}
 	}
-	return &sl[0]
+	return nil
 }
 
 func (s *scorer) judgeEscape(p *Person, ti int) {
 	t := s.tasks[ti].t
 	st := s.st[p.ID][ti]
-	sl := s.currentSlide()
 	if p.Status == StatusBuried {
 		n := s.harmNote(p)
 		s.decide(p, ti, 0, true, n.EN+" Move sideways, across the slide's path, not along it.", n.ZH+"应向滑坡两侧撤离，而不是顺着滑坡方向跑。")
 		return
 	}
-	if sl == nil {
-		s.decide(p, ti, t.Points, true, "Stayed clear of the landslide.", "避开了滑坡。")
-		return
-	}
-	if sl.InPath(p.X, p.Y, slideMargin) {
+	if s.slideAt(p.X, p.Y) != nil {
 		s.decide(p, ti, 0, true, "Was still in the landslide's path when it came to rest: get out sideways.",
 			"滑坡停止时仍处在滑坡路径上：应向两侧撤离。")
 		return
 	}
-	if !sl.InPath(st.startX, st.startY, slideMargin) {
+	sl := s.slideAt(st.startX, st.startY)
+	if sl == nil {
 		s.decide(p, ti, t.Points, true, "Was already clear of the landslide's path when it failed.", "滑坡发生时已远离滑坡路径。")
 		return
 	}

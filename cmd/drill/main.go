@@ -27,6 +27,7 @@ Usage:
         --replay OUT              write the replay file (input log and hashes)
         --depth-at 10m,30m        write flood depth grids (.asc) at these drill times
         --depth-dir DIR           where to write them (default .)
+        --timeline                print warnings, signs, slides and harm as they happen (stderr)
   drill replay FILE [--json]    re-simulate a replay file; exit 1 on any hash mismatch
 
 Try:

@@ -42,6 +42,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("replay", "", "write the replay file here")
 	depthAt := fs.String("depth-at", "", "drill times to write flood depth grids at (10m,30m)")
 	depthDir := fs.String("depth-dir", ".", "directory for depth grids")
+	showTimeline := fs.Bool("timeline", false, "print the key events as they happen (to stderr)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -58,6 +59,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	opts := headless.Options{Seed: *seed, Bots: specs}
+	if *showTimeline {
+		opts.OnEvents = timeline(stderr, tickHz(ld.Scenario))
+	}
 	if *depthAt != "" {
 		if ld.Scenario.Flood == nil {
 			return fmt.Errorf("--depth-at: scenario %s has no flood", ld.Name)

@@ -160,7 +160,21 @@ func steer(w *engine.World, me *engine.Person, avoidWater bool, places ...string
 	if dx, dy, ok := f.Direction(me.X, me.Y); ok {
 		return dx, dy, true
 	}
-	return 0, 0, false
+	// On a goal cell whose centre is inside the place while the person is
+	// not: step straight toward the nearest place's centre.
+	best, bx, by := math.Inf(1), 0.0, 0.0
+	for _, id := range places {
+		if _, cx, cy, ok := w.Place(id); ok {
+			if _, _, d := towards(me, cx, cy); d < best {
+				best, bx, by = d, cx, cy
+			}
+		}
+	}
+	if math.IsInf(best, 1) || best < 0.5 {
+		return 0, 0, false
+	}
+	dx, dy, _ := towards(me, bx, by)
+	return dx, dy, true
 }
 
 // towards returns the unit vector from the participant to (x, y) and the

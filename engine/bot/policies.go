@@ -43,11 +43,7 @@ func (b *Bot) good(w *engine.World, me *engine.Person, out []engine.Input) (floa
 	}
 	// Care for an NPC who needs it.
 	if n := b.careTarget(w, me); n != nil {
-		dx, dy, d := towards(me, n.X, n.Y)
-		if d > 2 {
-			if sx, sy, ok := steer(w, me, true, nearestPlaceOf(w, n.X, n.Y)...); ok && d > 8 {
-				dx, dy = sx, sy
-			}
+		if dx, dy, d := approach(w, me, n.X, n.Y); d > 2 {
 			return dx, dy, true, heading, out
 		}
 		for _, a := range b.careActions(w, me, n) {
@@ -61,13 +57,12 @@ func (b *Bot) good(w *engine.World, me *engine.Person, out []engine.Input) (floa
 			if b.done["prep/"+id] {
 				continue
 			}
-			x, y, used, ok := w.ObjectState(id)
-			if !ok || used {
+			x, y, _, ok := w.ObjectState(id)
+			if !ok {
 				b.done["prep/"+id] = true
 				continue
 			}
-			dx, dy, d := towards(me, x, y)
-			if d > 2 {
+			if dx, dy, d := approach(w, me, x, y); d > 2 {
 				return dx, dy, false, heading, out
 			}
 			b.done["prep/"+id] = true
@@ -113,11 +108,7 @@ func (b *Bot) naive(w *engine.World, me *engine.Person, out []engine.Input) (flo
 		if o.Kind != "belongings" || b.done["bel/"+o.ID] {
 			continue
 		}
-		dx, dy, d := towards(me, o.At[0], o.At[1])
-		if d > 2 {
-			if sx, sy, ok := steer(w, me, false, nearestPlaceOf(w, o.At[0], o.At[1])...); ok && d > 8 {
-				dx, dy = sx, sy
-			}
+		if dx, dy, d := approach(w, me, o.At[0], o.At[1]); d > 2 {
 			return dx, dy, false, me.Heading, out
 		}
 		b.done["bel/"+o.ID] = true
@@ -125,6 +116,11 @@ func (b *Bot) naive(w *engine.World, me *engine.Person, out []engine.Input) (flo
 		return 0, 0, false, me.Heading, out
 	}
 	if sc.Guide == nil || len(sc.Guide.Trap) == 0 {
+		return 0, 0, false, me.Heading, out
+	}
+	// Waits where it is until the slope actually moves, then panics and
+	// runs the easy way: downhill, along the slide's path.
+	if sc.Hazard == "landslide" && !w.SlideStarted() {
 		return 0, 0, false, me.Heading, out
 	}
 	if inAny(w, me, sc.Guide.Trap) {
@@ -149,7 +145,7 @@ func (b *Bot) somethingToNotice(w *engine.World, me *engine.Person) (float64, fl
 	cues := w.Cues()
 	for i := len(cues) - 1; i >= 0; i-- {
 		c := cues[i]
-		if !me.Noticed(c.Kind) && near(me, c.X, c.Y, 60) {
+		if !me.Noticed(c.Kind) && near(me, c.X, c.Y, 300) {
 			return c.X, c.Y, true
 		}
 	}
@@ -177,9 +173,6 @@ func (b *Bot) careTarget(w *engine.World, me *engine.Person) *engine.NPC {
 				continue
 			}
 			if n.Kind == "classmate" && n.Symptoms == "" && !n.FirstAid {
-				continue
-			}
-			if n.Kind == "elder" && n.Leader >= 0 {
 				continue
 			}
 			return n
@@ -237,6 +230,23 @@ func near(me *engine.Person, x, y, d float64) bool {
 	return dx*dx+dy*dy <= d*d
 }
 
-// nearestPlaceOf returns the IDs of places containing (x, y), so a bot can
-// navigate to an NPC or object through the field of its place.
-func nearestPlaceOf(w *engine.World, x, y float64) []string { return w.PlaceAt(x, y) }
+// approach returns a direction toward a point and the distance to it. Close
+// by it walks straight; further away it follows the navigation field of the
+// places around the point, so walls and buildings are walked round.
+func approach(w *engine.World, me *engine.Person, x, y float64) (float64, float64, float64) {
+	dx, dy, d := towards(me, x, y)
+	if d <= 8 {
+		return dx, dy, d
+	}
+	for _, id := range w.PlaceAt(x, y) {
+		if i := w.PlaceIndex(id); i >= 0 && me.InPlace(i) {
+			return dx, dy, d // already in the target's place: the field is flat here
+		}
+	}
+	if ids := w.PlaceAt(x, y); len(ids) > 0 {
+		if fx, fy, ok := w.Nav(true, ids...).Direction(me.X, me.Y); ok {
+			return fx, fy, d
+		}
+	}
+	return dx, dy, d
+}
