@@ -5,7 +5,6 @@ import (
 	"math"
 	"sort"
 
-	"github.com/rescuedrill/rescuedrill/engine/dmath"
 	"github.com/rescuedrill/rescuedrill/engine/statehash"
 )
 
@@ -261,14 +260,27 @@ func (m *Model) boundaryDepth(t float64) float64 {
 			}
 		case Discharge:
 			q := math.Abs(seriesAt(b.Series, t)) / (float64(len(b.faces)) * m.dx)
-			d = max(d, dmath.Cbrt(float64(q*q)/m.p.G))
+			d = max(d, criticalDepth(q, m.p.G))
 		}
 	}
 	for _, s := range m.sources {
 		q := math.Abs(seriesAt(s.series, t)) / m.dx
-		d = max(d, dmath.Cbrt(float64(q*q)/m.p.G))
+		d = max(d, criticalDepth(q, m.p.G))
 	}
 	return d
+}
+
+// criticalDepth is (q²/g)^(1/3), the depth at which a unit discharge q
+// flows at Froude number 1, as x·(x^(−1/3))² with x = q²/g; only a guide
+// for the step size, but it sets the step, so it is computed in the same
+// bit-reproducible way as the solver.
+func criticalDepth(q, g float64) float64 {
+	x := float64(q*q) / g
+	if !(x > 0x1p-1000) { // zero, or too small to matter (and to seed)
+		return 0
+	}
+	y := invCbrt(x)
+	return x * y * y
 }
 
 // boundaryFluxes computes the edge-face fluxes of a step of dt centred on
@@ -301,7 +313,7 @@ func (m *Model) boundaryFluxes(dt, tm float64) {
 					continue
 				}
 				hf = min(hf, maxH)
-				q0 := b.sign * qo[f] // inflow positive
+				q0 := float64(b.sign * qo[f]) // inflow positive
 				num := q0 + float64(float64(gdt2dx*hf)*(eg-ei))
 				n2 := m.nCell[i] * m.nCell[i]
 				qn[p] = b.sign * num / (1 + float64(gdt*n2*math.Abs(q0)*pow73inv(hf)))
@@ -345,7 +357,7 @@ func (m *Model) accountBoundaries(dt float64) {
 			q = m.qy
 		}
 		for _, f := range b.faces {
-			v := b.sign * q[f] * k
+			v := float64(b.sign * q[f] * k)
 			if v > 0 {
 				m.in.add(v)
 			} else if v < 0 {
@@ -358,12 +370,12 @@ func (m *Model) accountBoundaries(dt float64) {
 // applySources adds the point sources of a step of dt centred on tm.
 func (m *Model) applySources(dt, tm float64) {
 	for _, s := range m.sources {
-		v := seriesAt(s.series, tm) * dt
+		v := float64(seriesAt(s.series, tm) * dt)
 		i := s.cell
 		if v >= 0 {
 			m.in.add(v)
 		} else {
-			v = max(v, -m.h[i]*m.area)
+			v = max(v, float64(-m.h[i]*m.area))
 			m.out.add(-v)
 		}
 		m.h[i] = max(m.h[i]+v/m.area, 0)
@@ -442,7 +454,7 @@ func (m *Model) AddRunoff(depth []float64) error {
 			m.hmax = max(m.hmax, m.h[i])
 		}
 	}
-	m.in.add(sum.value() * m.area)
+	m.in.add(float64(sum.value() * m.area))
 	m.markWet(depth)
 	return nil
 }

@@ -81,10 +81,13 @@
 // # Determinism and speed
 //
 // The model runs on one goroutine, uses no clock, map order or random
-// numbers, writes every product that is then added as float64(a*b) + c
-// (no FMA fusion on arm64), and takes h_f^(−7/3) from a table seed and two
-// Newton steps of IEEE multiplies (invCbrt, 2e-11 relative), not from
-// package math. HashInto folds a digest of the configuration, the time,
+// numbers, and writes every product that is then added as float64(a*b) + c
+// — also where the product reaches the addition through a variable or an
+// inlined call, since Go may fuse across statements — so arm64 cannot fuse
+// it into an FMA. It needs no transcendental function: h_f^(−7/3) and the
+// critical depth come from a table seed and Newton steps of IEEE multiplies
+// (invCbrt, 2e-11 relative). TestGoldenHash pins the state hash of a run
+// that exercises every path; it passes under GOARCH=arm64 (qemu) too. HashInto folds a digest of the configuration, the time,
 // every depth and face flux, and the budget.
 //
 // The solver streams each array once per sub-step in a single row sweep,

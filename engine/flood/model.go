@@ -232,7 +232,7 @@ func (m *Model) volume() float64 {
 	for _, v := range m.h {
 		k.add(v)
 	}
-	return k.value() * m.area
+	return float64(k.value() * m.area)
 }
 
 // Time returns the hazard time in seconds since the start.

@@ -59,14 +59,14 @@ func (m *Model) Advance(dt float64) error {
 //     drains;
 //  3. point sources and the budget.
 func (m *Model) step(dt float64) {
-	tm := m.t + 0.5*dt
+	tm := m.t + float64(0.5*dt)
 	m.activeRanges()
 	m.boundaryFluxes(dt, tm)
 	m.sweep(dt)
 	m.accountBoundaries(dt)
 	m.applySources(dt, tm)
 	if m.rain != nil {
-		m.in.add(m.rainSum * dt * m.area)
+		m.in.add(float64(m.rainSum * dt * m.area))
 	}
 }
 
@@ -135,7 +135,7 @@ func (m *Model) sweep(dt float64) {
 		}
 	}
 	if v := drained.value(); v > 0 {
-		m.drained.add(v * m.area)
+		m.drained.add(float64(v * m.area))
 	}
 }
 
@@ -384,5 +384,5 @@ func (m *Model) updateRow(r int, dt, dtdx float64) float64 {
 // η = z) both sides round alike, so h_f is exactly 0, and an infinite
 // bed (a wall) still gives Inf − Inf = NaN.
 func max2(a, b float64) float64 {
-	return 0.5 * ((a + b) + math.Abs(a-b))
+	return float64(0.5 * ((a + b) + math.Abs(a-b)))
 }
