@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"testing/fstest"
@@ -30,15 +29,11 @@ func openScenario(arg string) (*loaded, error) {
 		}
 		return &loaded{Name: arg, Source: l.Src, Scenario: l.Scenario, l: l}, nil
 	}
-	dir, base := filepath.Split(arg)
-	if dir == "" {
-		dir = "."
-	}
-	l, err := scenarios.Load(os.DirFS(dir), base)
+	l, err := scenarios.LoadFile(arg)
 	if err != nil {
 		return nil, err
 	}
-	return &loaded{Name: base, Source: l.Src, Scenario: l.Scenario, l: l}, nil
+	return &loaded{Name: filepath.Base(arg), Source: l.Src, Scenario: l.Scenario, l: l}, nil
 }
 
 // scenarioFromSource rebuilds the scenario a replay recorded. The source is

@@ -28,6 +28,7 @@ Usage:
         --depth-at 10m,30m        write flood depth grids (.asc) at these drill times
         --depth-dir DIR           where to write them (default .)
         --timeline                print warnings, signs, slides and harm as they happen (stderr)
+        --stop-at 4m              stop early (quick checks; scores are provisional)
   drill replay FILE [--json]    re-simulate a replay file; exit 1 on any hash mismatch
 
 Try:

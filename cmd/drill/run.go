@@ -43,6 +43,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	depthAt := fs.String("depth-at", "", "drill times to write flood depth grids at (10m,30m)")
 	depthDir := fs.String("depth-dir", ".", "directory for depth grids")
 	showTimeline := fs.Bool("timeline", false, "print the key events as they happen (to stderr)")
+	stopAt := fs.String("stop-at", "", "stop early at this drill time (quick checks; scores are provisional)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -59,6 +60,13 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	opts := headless.Options{Seed: *seed, Bots: specs}
+	if *stopAt != "" {
+		t, err := engine.ParseSeconds(*stopAt)
+		if err != nil {
+			return fmt.Errorf("--stop-at: %w", err)
+		}
+		opts.StopAt = uint64(float64(t) * float64(tickHz(ld.Scenario)))
+	}
 	if *showTimeline {
 		opts.OnEvents = timeline(stderr, tickHz(ld.Scenario))
 	}

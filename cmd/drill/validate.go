@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/rescuedrill/rescuedrill/scenarios"
 )
@@ -19,11 +17,7 @@ func cmdValidate(files []string, stdout, stderr io.Writer) int {
 	}
 	bad := 0
 	for _, name := range files {
-		dir, base := filepath.Split(name)
-		if dir == "" {
-			dir = "."
-		}
-		probs := scenarios.Check(os.DirFS(dir), base)
+		probs := scenarios.CheckFile(name)
 		for _, p := range probs {
 			fmt.Fprintln(stdout, p.String())
 		}

@@ -60,6 +60,9 @@ type Options struct {
 	OnTime  func(t float64, w *engine.World) error
 	// OnEvents sees every tick's events (for transcripts); may be nil.
 	OnEvents func(tick uint64, evs []engine.Event)
+	// StopAt, when not zero, stops the drill early at this tick, for quick
+	// checks; the scores are then provisional.
+	StopAt uint64
 }
 
 // Outcome is what a run or a replay produced.
@@ -111,7 +114,7 @@ func Run(s engine.Setup, name string, o Options) (*Outcome, error) {
 	times := append([]float64(nil), o.AtTimes...)
 	sort.Float64s(times)
 	inputs := joins
-	for !w.Done() {
+	for !w.Done() && (o.StopAt == 0 || w.Tick() < o.StopAt) {
 		if len(times) > 0 && w.DrillTime() >= times[0] {
 			if err := o.OnTime(times[0], w); err != nil {
 				return nil, err
