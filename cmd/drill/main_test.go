@@ -99,7 +99,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	}
 	for _, want := range []string{
 		"broken.yaml:8:11: duration:", // position, path and message
-		" 8 | duration: 15 minutes",    // the offending line
+		" 8 | duration: 15 minutes",   // the offending line
 		"hint:",
 		"flood.yaml: ok",
 	} {
