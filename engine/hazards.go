@@ -399,26 +399,22 @@ func (w *World) TaskTriggered(t *Task, p *Person) bool {
 // Weather returns the heat environment at a point now (zero without heat).
 func (w *World) Weather(x, y float64) heat.Env { return w.envAt(x, y) }
 
-// hazardRating is the FD2321 flood hazard rating with a conservative urban
-// debris factor: 0 up to 0.25 m, 1 above (Defra/EA FD2321).
-func hazardRating(d, v float64) float64 {
-	df := 0.0
-	if d > 0.25 {
-		df = 1
-	}
-	return float64(d*(v+0.5)) + df
-}
+// hazardRating is the FD2321 flood hazard rating HR = d(v + 0.5) + DF with
+// the urban debris factor (0 up to 0.25 m, 1 above): drills happen in towns.
+func hazardRating(d, v float64) float64 { return flood.Rate(d, v, flood.Urban) }
 
-// hazardClass names the FD2321 class of a rating; "" for no water.
+// hazardClass names the FD2321 class of a rating as the scenario format
+// spells it; "" for no water.
 func hazardClass(hr float64) string {
-	switch {
-	case hr <= 0:
+	if hr <= 0 {
 		return ""
-	case hr < 0.75:
+	}
+	switch flood.ClassOf(hr) {
+	case flood.Low:
 		return "low"
-	case hr < 1.25:
+	case flood.DangerForSome:
 		return "danger_for_some"
-	case hr < 2.0:
+	case flood.DangerForMost:
 		return "danger_for_most"
 	}
 	return "danger_for_all"

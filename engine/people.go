@@ -69,6 +69,9 @@ type Person struct {
 	HasBody bool      // heat drills model the body
 	Body    heat.Body // core temperature, sweat, stage
 
+	// Flood water where the participant stands now: depth (m), speed (m/s)
+	// and FD2321 hazard rating; zero on dry ground.
+	Depth, Speed, Rating float64
 	// Worst flood exposure so far, for scoring and the report.
 	WorstRating float64
 	WorstDepth  float64
@@ -260,10 +263,12 @@ func (w *World) updatePlaces(p *Person) {
 func (w *World) exposeToWater(p *Person) {
 	d, vx, vy := w.waterAt(p.X, p.Y)
 	if d <= 0.01 {
+		p.Depth, p.Speed, p.Rating = 0, 0, 0
 		return
 	}
 	v := math.Sqrt(float64(vx*vx) + float64(vy*vy))
 	hr := hazardRating(d, v)
+	p.Depth, p.Speed, p.Rating = d, v, hr
 	if hr > p.WorstRating {
 		prevClass := hazardClass(p.WorstRating)
 		p.WorstRating, p.WorstDepth, p.WorstSpeed = hr, d, v
@@ -383,6 +388,9 @@ func (p *Person) hashInto(h *statehash.Hasher) {
 	h.U64(uint64(p.Status))
 	h.U64(p.Joined)
 	h.Int(p.Water)
+	h.F64(p.Depth)
+	h.F64(p.Speed)
+	h.F64(p.Rating)
 	h.F64(p.WorstRating)
 	h.F64(p.WorstDepth)
 	h.F64(p.WorstSpeed)

@@ -13,7 +13,8 @@ import (
 // scenario with 20 good and 20 naive bots: every good bot scores at least
 // 85 and comes through unharmed, every naive bot scores at most 40, every
 // scored item gives its reason in both languages, and the recorded replay
-// re-simulates to the same final hash.
+// re-simulates to the same final hash. A lone good bot must also do well:
+// every drill is playable by one person as well as by a class.
 func TestBuiltinScenarios(t *testing.T) {
 	if testing.Short() {
 		t.Skip("plays three full drills")
@@ -55,6 +56,14 @@ func TestBuiltinScenarios(t *testing.T) {
 						t.Errorf("%s: %s %s: a reason is missing: %+v", name, p.Name, it.Rule, it)
 					}
 				}
+			}
+			// One participant alone must be able to play the drill too.
+			solo, err := Run(s, name, Options{Seed: 9, Bots: []BotSpec{{"good", 1}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p := solo.Participants[0]; p.Score < 85 || p.Outcome != "safe" {
+				t.Errorf("%s: a lone good bot scored %d (%s): %+v", name, p.Score, p.Outcome, p.Breakdown)
 			}
 			log, err := replay.Decode(&buf)
 			if err != nil {
