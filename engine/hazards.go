@@ -46,7 +46,7 @@ type Cue struct {
 }
 
 func (w *World) initHazards() error {
-	sc, h := w.sc, &w.hz_
+	sc, h := w.sc, &w.haz
 	h.cueSeen = map[string]bool{}
 	n := w.nx * w.ny
 	for _, a := range sc.Warnings.Auto {
@@ -211,7 +211,7 @@ func slideType(s string) landslide.SlideType {
 // stepHazards advances every model by one tick of hazard time and turns
 // what happened into events.
 func (w *World) stepHazards() {
-	h := &w.hz_
+	h := &w.haz
 	dt := float64(w.scale) / float64(w.hz)
 	t := w.HazardTime()
 	var rainMMH float64
@@ -258,7 +258,7 @@ func (w *World) stepHazards() {
 // hours, the way regional rainfall thresholds do (parameters of
 // warning.GeoThresholds).
 func (w *World) geoLevel() warning.Level {
-	return warning.DefaultGeoThresholds().Level(w.hz_.rain.Sum(3*3600), w.hz_.rain.Sum(12*3600))
+	return warning.DefaultGeoThresholds().Level(w.haz.rain.Sum(3*3600), w.haz.rain.Sum(12*3600))
 }
 
 // injectWarning issues a warning by script or by the facilitator.
@@ -268,13 +268,13 @@ func (w *World) injectWarning(hazard, level, id string) {
 	if !ok || !ok2 {
 		return
 	}
-	for _, iw := range w.hz_.issuer.Inject(w.HazardTime(), hz, lv, id) {
+	for _, iw := range w.haz.issuer.Inject(w.HazardTime(), hz, lv, id) {
 		w.warningEvent(iw)
 	}
 }
 
 func (w *World) warningEvent(iw warning.Warning) {
-	h := &w.hz_
+	h := &w.haz
 	w.emit(Event{Kind: EvWarning, Who: -1, Ref: iw.Hazard.Key(), Level: iw.Level.Key()})
 	top := int(h.issuer.Highest())
 	h.level = top
@@ -287,7 +287,7 @@ func (w *World) warningEvent(iw warning.Warning) {
 
 // slideEvent turns a landslide model event into world events and cues.
 func (w *World) slideEvent(e landslide.Event) {
-	h := &w.hz_
+	h := &w.haz
 	switch e.Kind {
 	case landslide.CueAppeared, landslide.CueIntensified:
 		kind := strings.ReplaceAll(e.Cue.String(), "-", "_")
@@ -309,8 +309,6 @@ func (w *World) slideEvent(e landslide.Event) {
 	}
 }
 
-// stepCues is a hook for cues that change without the model (none yet).
-func (w *World) stepCues() {}
 
 // alarm reports whether bystanders have reason to move: an orange or red
 // warning, or a slide.
@@ -325,7 +323,7 @@ func (h *hazards) depthCell(i int) float64 {
 
 // waterAt returns flood depth and velocity at a point.
 func (w *World) waterAt(x, y float64) (d, vx, vy float64) {
-	f := w.hz_.flood
+	f := w.haz.flood
 	if f == nil {
 		return 0, 0, 0
 	}
@@ -338,10 +336,10 @@ func (w *World) waterAt(x, y float64) (d, vx, vy float64) {
 }
 
 func (w *World) debrisAt(x, y float64) float64 {
-	if w.hz_.slide == nil {
+	if w.haz.slide == nil {
 		return 0
 	}
-	return w.hz_.slide.DebrisAt(x, y)
+	return w.haz.slide.DebrisAt(x, y)
 }
 
 func (w *World) weatherOn() bool { return w.sc.Heat != nil }
@@ -349,7 +347,7 @@ func (w *World) weatherOn() bool { return w.sc.Heat != nil }
 // envAt is the heat environment at a point: the weather now, in shade under
 // shade places and buildings' entrances.
 func (w *World) envAt(x, y float64) heat.Env {
-	wx := w.hz_.weather
+	wx := w.haz.weather
 	if wx == nil {
 		return heat.Env{Ta: 25, RH: 50, Shade: true}
 	}
@@ -366,29 +364,29 @@ func (w *World) WaterAt(x, y float64) (depth, vx, vy float64) { return w.waterAt
 func (w *World) DebrisAt(x, y float64) float64 { return w.debrisAt(x, y) }
 
 // Flood returns the flood model, or nil (read only).
-func (w *World) Flood() *flood.Model { return w.hz_.flood }
+func (w *World) Flood() *flood.Model { return w.haz.flood }
 
 // Landslide returns the landslide model, or nil (read only).
-func (w *World) Landslide() *landslide.Model { return w.hz_.slide }
+func (w *World) Landslide() *landslide.Model { return w.haz.slide }
 
 // WarningLevel is the highest warning colour in force: 0 none, 1 blue …
 // 4 red.
-func (w *World) WarningLevel() int { return w.hz_.level }
+func (w *World) WarningLevel() int { return w.haz.level }
 
 // WarningSince returns the first tick a warning of at least the colour rank
 // was issued.
 func (w *World) WarningSince(rank int) (uint64, bool) {
-	if rank < 1 || rank > 4 || w.hz_.since[rank] == 0 {
+	if rank < 1 || rank > 4 || w.haz.since[rank] == 0 {
 		return 0, false
 	}
-	return w.hz_.since[rank] - 1, true
+	return w.haz.since[rank] - 1, true
 }
 
 // Warnings returns the warnings in force, in a fixed hazard order.
-func (w *World) Warnings() []warning.Warning { return w.hz_.issuer.Active() }
+func (w *World) Warnings() []warning.Warning { return w.haz.issuer.Active() }
 
 // SlideStarted reports whether a landslide has failed.
-func (w *World) SlideStarted() bool { return w.hz_.slideOn }
+func (w *World) SlideStarted() bool { return w.haz.slideOn }
 
 // TaskTriggered reports whether a task's clock has started for a person.
 func (w *World) TaskTriggered(t *Task, p *Person) bool {

@@ -198,7 +198,7 @@ func (w *World) Nav(avoidWater bool, placeIDs ...string) *NavField {
 			c += float64(s * 2) // steep ground is slow; stairs are found anyway
 		}
 		if avoidWater {
-			d := w.hz_.depthCell(i)
+			d := w.haz.depthCell(i)
 			if d > 0.4 {
 				return inf
 			}
@@ -212,7 +212,3 @@ func (w *World) Nav(avoidWater bool, placeIDs ...string) *NavField {
 	w.navCache[key] = &navEntry{epoch: epoch, f: f}
 	return f
 }
-
-// nav is the world's own use of Nav for NPCs: static fields only, so the
-// NPCs' paths depend on the map alone.
-func (w *World) nav(placeID string, _ bool) *NavField { return w.Nav(false, placeID) }

@@ -141,7 +141,7 @@ func (w *World) thinkNPC(n *NPC) {
 // nearby, weighted by the spec's conformity, and sometimes hesitates.
 func (w *World) thinkCrowd(n *NPC) {
 	if !n.alarmed {
-		n.alarmed = w.hz_.alarm()
+		n.alarmed = w.haz.alarm()
 		if !n.alarmed {
 			return
 		}
@@ -175,7 +175,7 @@ func (w *World) thinkCrowd(n *NPC) {
 	}
 	var lx, ly float64
 	if n.lure >= 0 {
-		f := w.nav(w.places[n.lure].spec.ID, false)
+		f := w.Nav(false, w.places[n.lure].spec.ID) // static field: NPC paths depend on the map alone
 		lx, ly, _ = f.Direction(n.X, n.Y)
 	}
 	c := n.spec.Conform

@@ -34,7 +34,7 @@ func (s *scorer) slideStarted(id int) {
 func (s *scorer) slideStopped(id int) {
 	// Later slides may follow (a slope fails in pieces): judge once every
 	// slide so far has come to rest.
-	for _, sl := range s.w.hz_.slide.Slides() {
+	for _, sl := range s.w.haz.slide.Slides() {
 		if !sl.Done {
 			return
 		}
@@ -65,7 +65,7 @@ func (s *scorer) finishEscape(p *Person, ti int) {
 // slideAt returns the slide whose runout footprint (with the margin) holds
 // (x, y), or nil.
 func (s *scorer) slideAt(x, y float64) *landslide.Slide {
-	m := s.w.hz_.slide
+	m := s.w.haz.slide
 	if m == nil {
 		return nil
 	}

@@ -53,7 +53,7 @@ type World struct {
 	fired    []bool // per sc.Injects index: has it fired
 	firedAt  []uint64
 	cues     []Cue
-	hz_      hazards
+	haz      hazards
 	score    *scorer
 	navCache map[string]*navEntry // lookup only; never iterated
 	events   []Event
@@ -151,7 +151,6 @@ func (w *World) Step(inputs []Input) []Event {
 	w.stepHazards()
 	w.stepPeople()
 	w.stepNPCs()
-	w.stepCues()
 	w.score.observe(w.events)
 	w.tick++
 	if w.tick >= w.endTick {
@@ -373,7 +372,7 @@ func (w *World) Hash() uint64 {
 		h.U64(c.Tick)
 		h.F64(c.Intensity)
 	}
-	w.hz_.hashInto(h)
+	w.haz.hashInto(h)
 	w.score.hashInto(h)
 	h.U64(w.dropped)
 	h.Bool(w.ended)
