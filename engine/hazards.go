@@ -309,7 +309,6 @@ func (w *World) slideEvent(e landslide.Event) {
 	}
 }
 
-
 // alarm reports whether bystanders have reason to move: an orange or red
 // warning, or a slide.
 func (h *hazards) alarm() bool { return h.level >= 3 || h.slideOn }
