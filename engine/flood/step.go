@@ -185,46 +185,53 @@ func (m *Model) fluxRow(r int, k *fluxConsts) {
 // with h_f = max(η_a, η_b) − max(z_a, z_b) clipped to MaxFlowDepth, n the
 // mean of the two cells', |q⃗| built from this face and the mean of the
 // four y faces around it, and no flux where h_f ≤ MinFlowDepth. All q on
-// the right are from the step start.
+// the right are from the step start. max(z_a, z_b) and n² are the face's
+// constants from faceConsts.
 //
-// The loop is the solver's hot spot. Every slice in it has the loop's
-// length, so the compiler drops the bounds checks, and h_f^(−7/3) comes
-// from invCbrt, so a face costs one division and one square root.
+// The loop is the solver's hot spot. It indexes few base slices (a face
+// and the cell east of it share an index j, the cell west is j−1 … of a
+// slice one longer), so the loop keeps its pointers in registers; every
+// slice is cut to the loop's length, so the compiler drops the bounds
+// checks; η of the east cell is carried to the next face; and h_f^(−7/3)
+// comes from flowInvCbrt, so a face costs one division and one square
+// root.
 func (m *Model) fluxXRow(r, c0, c1 int, k *fluxConsts) {
 	nx := m.nx
 	fo := r * (nx + 1)
-	qn := m.qx[fo+c0 : fo+c1]
-	n := len(qn)
-	z, h, nc := m.z[r*nx:r*nx+nx], m.h[r*nx:r*nx+nx], m.nCell[r*nx:r*nx+nx]
-	za, zb := z[c0-1 : c1-1][:n], z[c0:c1][:n] // west and east cell
-	ha, hb := h[c0-1 : c1-1][:n], h[c0:c1][:n]
-	na, nb := nc[c0-1 : c1-1][:n], nc[c0:c1][:n]
+	n := c1 - c0
+	qn := m.qx[fo+c0 : fo+c1][:n]
+	fc := m.fx[fo+c0 : fo+c1][:n]
+	// Face j lies between cells c0−1+j and c0+j. Only what is new east of
+	// it is loaded (every slice has the loop's length, so no bounds
+	// checks); the west values are carried from the face before.
+	ze, he := m.z[r*nx+c0 : r*nx+c1][:n], m.h[r*nx+c0 : r*nx+c1][:n] // east cell
 	ox := m.oldX[r&1]
-	qw, qo, qe := ox[c0-1 : c1-1][:n], ox[c0:c1][:n], ox[c0+1 : c1+1][:n]
-	yn := m.qy[r*nx : r*nx+nx]         // north faces of row r, still old
-	ys := m.qy[(r+1)*nx : (r+1)*nx+nx] // south faces of row r, still old
-	ynw, yne := yn[c0-1 : c1-1][:n], yn[c0:c1][:n]
-	ysw, yse := ys[c0-1 : c1-1][:n], ys[c0:c1][:n]
+	qee := ox[c0+1 : c1+1][:n]                    // old face east of face j
+	yne := m.qy[r*nx+c0 : r*nx+c1][:n]            // north faces of row r, still old
+	yse := m.qy[(r+1)*nx+c0 : (r+1)*nx+c1][:n]    // south faces of row r, still old
+	w := r*nx + c0 - 1                            // the west cell of face 0
+	ea, qw, q0 := m.z[w]+m.h[w], ox[c0-1], ox[c0] // west cell η, old faces
+	ynw, ysw := m.qy[w], m.qy[w+nx]               // y faces of the west cell
 	gdt, gdtdx, theta, half, minH, maxH := k.gdt, k.gdtdx, k.theta, k.half, k.minH, k.maxH
 	for j := 0; j < n; j++ {
-		ea, eb := za[j]+ha[j], zb[j]+hb[j]
-		hf := max2(ea, eb) - max2(za[j], zb[j])
+		eb := ze[j] + he[j]
+		qe, yn, ys := qee[j], yne[j], yse[j]
+		hf := max2(ea, eb) - fc[j].zmax
 		q := 0.0
 		if hf > minH { // false for NaN: walls
 			if hf > maxH {
 				hf = maxH
 			}
-			q0 := qo[j]
-			qc := float64(theta*q0) + float64(half*(qw[j]+qe[j]))
-			qt := 0.25 * ((ynw[j] + yne[j]) + (ysw[j] + yse[j]))
+			qc := float64(theta*q0) + float64(half*(qw+qe))
+			qt := 0.25 * ((ynw + yn) + (ysw + ys))
 			qm := math.Sqrt(float64(q0*q0) + float64(qt*qt))
 			num := qc + float64(float64(gdtdx*hf)*(ea-eb))
-			nf := 0.5 * (na[j] + nb[j])
 			y := flowInvCbrt(hf) // h_f^(−7/3) = y⁷, spelt out so it inlines
 			y2 := y * y
-			q = num / (1 + float64(gdt*(nf*nf)*qm*(y2*y2*y2*y)))
+			q = num / (1 + float64(gdt*fc[j].n2*qm*(y2*y2*y2*y)))
 		}
 		qn[j] = q
+		ea, qw, q0, ynw, ysw = eb, q0, qe, yn, ys
 	}
 }
 
@@ -232,20 +239,21 @@ func (m *Model) fluxXRow(r, c0, c1 int, k *fluxConsts) {
 // the y twin of fluxXRow, positive southward.
 func (m *Model) fluxYRow(r, c0, c1 int, k *fluxConsts) {
 	nx := m.nx
-	a, b := (r-1)*nx, r*nx  // first cells of rows r-1 and r
-	qo := m.qy[b+c0 : b+c1] // old until written, in place
-	n := len(qo)
-	za, ha, na := m.z[a+c0 : a+c1][:n], m.h[a+c0 : a+c1][:n], m.nCell[a+c0 : a+c1][:n]
-	zb, hb, nb := m.z[b+c0 : b+c1][:n], m.h[b+c0 : b+c1][:n], m.nCell[b+c0 : b+c1][:n]
-	qu := m.oldY[(r-1)&1][c0:c1][:n]  // faces one row north, old
-	qd := m.qy[b+nx+c0 : b+nx+c1][:n] // faces one row south, not reached yet
-	xa, xb := m.oldX[(r-1)&1], m.oldX[r&1]
-	xaw, xae := xa[c0:c1][:n], xa[c0+1 : c1+1][:n] // x faces of row r-1
-	xbw, xbe := xb[c0:c1][:n], xb[c0+1 : c1+1][:n] // x faces of row r
+	a, b := (r-1)*nx, r*nx // first cells of rows r-1 and r
+	n := c1 - c0
+	qo := m.qy[b+c0 : b+c1][:n] // old until written, in place
+	fc := m.fy[b+c0 : b+c1][:n]
+	za, ha := m.z[a+c0 : a+c1][:n], m.h[a+c0 : a+c1][:n]
+	zb, hb := m.z[b+c0 : b+c1][:n], m.h[b+c0 : b+c1][:n]
+	qu := m.oldY[(r-1)&1][c0:c1][:n]       // faces one row north, old
+	qd := m.qy[b+nx+c0 : b+nx+c1][:n]      // faces one row south, not reached yet
+	xa, xb := m.oldX[(r-1)&1], m.oldX[r&1] // old x faces of rows r-1 and r
+	xae, xbe := xa[c0+1 : c1+1][:n], xb[c0+1 : c1+1][:n]
+	xaw, xbw := xa[c0], xb[c0] // carried: the west face of cell j
 	gdt, gdtdx, theta, half, minH, maxH := k.gdt, k.gdtdx, k.theta, k.half, k.minH, k.maxH
 	for j := 0; j < n; j++ {
 		ea, eb := za[j]+ha[j], zb[j]+hb[j]
-		hf := max2(ea, eb) - max2(za[j], zb[j])
+		hf := max2(ea, eb) - fc[j].zmax
 		q := 0.0
 		if hf > minH {
 			if hf > maxH {
@@ -253,15 +261,15 @@ func (m *Model) fluxYRow(r, c0, c1 int, k *fluxConsts) {
 			}
 			q0 := qo[j]
 			qc := float64(theta*q0) + float64(half*(qu[j]+qd[j]))
-			qt := 0.25 * ((xaw[j] + xae[j]) + (xbw[j] + xbe[j]))
+			qt := 0.25 * ((xaw + xae[j]) + (xbw + xbe[j]))
 			qm := math.Sqrt(float64(q0*q0) + float64(qt*qt))
 			num := qc + float64(float64(gdtdx*hf)*(ea-eb))
-			nf := 0.5 * (na[j] + nb[j])
 			y := flowInvCbrt(hf)
 			y2 := y * y
-			q = num / (1 + float64(gdt*(nf*nf)*qm*(y2*y2*y2*y)))
+			q = num / (1 + float64(gdt*fc[j].n2*qm*(y2*y2*y2*y)))
 		}
 		qo[j] = q
+		xaw, xbw = xae[j], xbe[j]
 	}
 }
 
