@@ -189,6 +189,7 @@ type Task struct {
 	Rule      string   `json:"rule" yaml:"rule" jsonschema:"enum=reach,enum=avoid_water,enum=avoid_place,enum=notice,enum=action,enum=help,enum=answer,enum=escape_sideways,enum=stay_well,enum=unharmed"`
 	After     *Trigger `json:"after,omitempty" yaml:"after,omitempty" jsonschema:"description=When the clock for this task starts (default: drill start)"`
 	Within    Seconds  `json:"within,omitempty" yaml:"within,omitempty" jsonschema:"description=Time limit after the trigger (drill time)"`
+	Before    *Trigger `json:"before,omitempty" yaml:"before,omitempty" jsonschema:"description=reach / action / help: it must be done before this happens; doing it later scores nothing"`
 	Places    []string `json:"places,omitempty" yaml:"places,omitempty" jsonschema:"description=reach / avoid_place: place IDs"`
 	Action    string   `json:"action,omitempty" yaml:"action,omitempty" jsonschema:"enum=switch_off_power,enum=take_water,enum=drink,enum=call_120,enum=report_hazard,enum=help,enum=give_water,enum=move_to_shade,enum=rest,description=action / help: the action required"`
 	Target    string   `json:"target,omitempty" yaml:"target,omitempty" jsonschema:"description=help: NPC ID; action: object ID (optional)"`

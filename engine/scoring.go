@@ -107,10 +107,15 @@ func newScorer(w *World) *scorer {
 
 // triggerTick returns when a task's clock started, and whether it has.
 func (s *scorer) triggerTick(t *Task, p *Person) (uint64, bool) {
-	tr := t.After
-	switch {
-	case tr == nil:
+	if t.After == nil {
 		return p.Joined, true
+	}
+	return s.fired(t.After)
+}
+
+// fired returns when a trigger first happened, and whether it has.
+func (s *scorer) fired(tr *Trigger) (uint64, bool) {
+	switch {
 	case tr.Warning != "":
 		at := s.warnAt[warnRank[tr.Warning]]
 		return at - 1, at > 0
@@ -120,7 +125,41 @@ func (s *scorer) triggerTick(t *Task, p *Person) (uint64, bool) {
 		at, ok := s.evAt[tr.Event]
 		return at, ok
 	}
-	return p.Joined, true
+	return 0, false
+}
+
+// missedDeadline decides a task at zero when what it asks was done only
+// after its "before" trigger had happened, and reports whether it did.
+func (s *scorer) missedDeadline(p *Person, ti int, done uint64, what Text) bool {
+	t := s.tasks[ti].t
+	if t.Before == nil {
+		return false
+	}
+	at, ok := s.fired(t.Before)
+	if !ok || at > done {
+		return false
+	}
+	ev := triggerText(t.Before)
+	s.decide(p, ti, 0, true,
+		fmt.Sprintf("Did %s only after %s: it had to be done before.", what.EN, ev.EN),
+		fmt.Sprintf("在%s之后才%s：应在此之前完成。", ev.ZH, what.ZH))
+	return true
+}
+
+// triggerText names a trigger for a reason.
+func triggerText(tr *Trigger) Text {
+	colours := map[string]Text{"blue": {ZH: "蓝色预警", EN: "the blue warning"}, "yellow": {ZH: "黄色预警", EN: "the yellow warning"},
+		"orange": {ZH: "橙色预警", EN: "the orange warning"}, "red": {ZH: "红色预警", EN: "the red warning"}}
+	events := map[string]Text{"slide_started": {ZH: "滑坡发生", EN: "the landslide started"},
+		"cue_appeared": {ZH: "征兆出现", EN: "the first warning sign"}, "npc_collapsed": {ZH: "同伴倒下", EN: "the classmate collapsed"},
+		"npc_symptoms": {ZH: "同伴出现症状", EN: "the classmate showed symptoms"}}
+	switch {
+	case tr.Warning != "":
+		return colours[tr.Warning]
+	case tr.Event != "":
+		return events[tr.Event]
+	}
+	return Text{ZH: "事件“" + tr.Inject + "”", EN: "inject " + tr.Inject}
 }
 
 // observe updates scoring with one tick's events, then checks the rules
@@ -240,6 +279,9 @@ func (s *scorer) onEvent(e *Event) {
 			if t.Rule == "help" && t.Action == "" {
 				what = actionText(ActHelp)
 			}
+			if s.missedDeadline(p, ti, e.Tick, what) {
+				continue
+			}
 			el := e.Tick - start
 			if t.Within > 0 && s.secs(el) > float64(t.Within) {
 				s.decide(p, ti, t.Points/2, true,
@@ -287,6 +329,9 @@ func (s *scorer) poll(p *Person, ti int) {
 				continue
 			}
 			n := s.w.placeName(id)
+			if s.missedDeadline(p, ti, s.w.tick, Text{ZH: "到达" + n.ZH, EN: "reach " + n.EN}) {
+				return
+			}
 			el := s.w.tick - start
 			if t.Within > 0 && s.secs(el) > float64(t.Within) {
 				s.decide(p, ti, t.Points/2, true,

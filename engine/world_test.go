@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/rescuedrill/rescuedrill/engine"
@@ -163,5 +164,31 @@ func TestBadInputIsDroppedNotFatal(t *testing.T) {
 	}
 	if len(w.People()) != 0 {
 		t.Fatalf("a bad join created a participant")
+	}
+}
+
+// TestBeforeDeadline: a task with before: scores nothing when it is done
+// only after its trigger. The good bot leaves at the red warning, so
+// "reach the shelter before the red warning" must fail with that reason,
+// while the same task without before: succeeds.
+func TestBeforeDeadline(t *testing.T) {
+	t.Parallel()
+	s := smallFlood(t)
+	tasks := &s.Scenario.Objectives[0].Tasks
+	*tasks = append(*tasks,
+		engine.Task{ID: "early", Points: 10, Rule: "reach", Places: []string{"shelter"},
+			Before: &engine.Trigger{Warning: "red"}},
+		engine.Task{ID: "any_time", Points: 10, Rule: "reach", Places: []string{"shelter"}})
+	w, _ := play(t, s, 1, "good")
+	items := map[string]engine.Item{}
+	for _, it := range w.Results()[0].Breakdown {
+		items[it.Rule] = it
+	}
+	early, anyTime := items["evacuate/early"], items["evacuate/any_time"]
+	if early.Points != 0 || !strings.Contains(early.ReasonEN, "had to be done before") || early.ReasonZH == "" {
+		t.Errorf("before-deadline task: %+v", early)
+	}
+	if anyTime.Points != 10 {
+		t.Errorf("the same task without before: %+v", anyTime)
 	}
 }

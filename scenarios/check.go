@@ -275,23 +275,38 @@ func (d *Document) checkTask(p string, t *engine.Task, places, objects, npcs, in
 			d.errAt(p+"/prompt", fmt.Sprintf("inject %q is a %s, not a prompt", t.Prompt, k), "name an inject of kind prompt")
 		}
 	}
-	if a := t.After; a != nil {
-		set := 0
-		for _, s := range []string{a.Warning, a.Inject, a.Event} {
-			if s != "" {
-				set++
-			}
+	d.checkTrigger(t.After, p, "after", injects)
+	d.checkTrigger(t.Before, p, "before", injects)
+	if t.Before != nil && t.Rule != "reach" && t.Rule != "action" && t.Rule != "help" {
+		d.errAt(p+"/before", fmt.Sprintf("before: applies to reach, action and help tasks, not %s", t.Rule),
+			"remove before:, or use it on a task that asks for something to be done in time")
+	}
+}
+
+// checkTrigger checks an after: or before: trigger: exactly one of
+// warning, inject or event, and an inject that exists.
+func (d *Document) checkTrigger(a *engine.Trigger, p, key string, injects *idSet) {
+	if a == nil {
+		return
+	}
+	set := 0
+	for _, s := range []string{a.Warning, a.Inject, a.Event} {
+		if s != "" {
+			set++
 		}
-		switch {
-		case set == 0 && !d.flagged[p+"/after/warning"] && !d.flagged[p+"/after/event"] && !d.flagged[p+"/after/inject"]:
-			d.errAt(p+"/after", "after: needs one of warning, inject or event",
-				"for example after: {warning: orange}, or remove after: to start at the drill start")
-		case set > 1:
-			d.errAt(p+"/after", "after: takes only one of warning, inject or event", "keep the one that starts the clock")
+	}
+	switch {
+	case set == 0 && !d.flagged[p+"/"+key+"/warning"] && !d.flagged[p+"/"+key+"/event"] && !d.flagged[p+"/"+key+"/inject"]:
+		hint := "for example after: {warning: orange}, or remove after: to start at the drill start"
+		if key == "before" {
+			hint = "for example before: {event: slide_started}"
 		}
-		if a.Inject != "" {
-			d.ref(injects, p+"/after/inject", a.Inject)
-		}
+		d.errAt(p+"/"+key, key+": needs one of warning, inject or event", hint)
+	case set > 1:
+		d.errAt(p+"/"+key, key+": takes only one of warning, inject or event", "keep the one that matters")
+	}
+	if a.Inject != "" {
+		d.ref(injects, p+"/"+key+"/inject", a.Inject)
 	}
 }
 
