@@ -206,12 +206,13 @@ func (m *Model) fluxXRow(r, c0, c1 int, k *fluxConsts) {
 	// checks); the west values are carried from the face before.
 	ze, he := m.z[r*nx+c0 : r*nx+c1][:n], m.h[r*nx+c0 : r*nx+c1][:n] // east cell
 	ox := m.oldX[r&1]
-	qee := ox[c0+1 : c1+1][:n]                    // old face east of face j
-	yne := m.qy[r*nx+c0 : r*nx+c1][:n]            // north faces of row r, still old
-	yse := m.qy[(r+1)*nx+c0 : (r+1)*nx+c1][:n]    // south faces of row r, still old
-	w := r*nx + c0 - 1                            // the west cell of face 0
-	ea, qw, q0 := m.z[w]+m.h[w], ox[c0-1], ox[c0] // west cell η, old faces
-	ynw, ysw := m.qy[w], m.qy[w+nx]               // y faces of the west cell
+	qee := ox[c0+1 : c1+1][:n]                             // old face east of face j
+	yne := m.qy[r*nx+c0 : r*nx+c1][:n]                     // north faces of row r, still old
+	yse := m.qy[(r+1)*nx+c0 : (r+1)*nx+c1][:n]             // south faces of row r, still old
+	w := r*nx + c0 - 1                                     // the west cell of face 0
+	ea, q0 := m.z[w]+m.h[w], ox[c0]                        // west cell η, old face
+	qww := ox[c0-1 : c1-1][:n]                             // old face west of face j
+	ynw, ysw := m.qy[w : w+n][:n], m.qy[w+nx : w+nx+n][:n] // y faces of the west cell
 	gdt, gdtdx, theta, half, minH, maxH := k.gdt, k.gdtdx, k.theta, k.half, k.minH, k.maxH
 	for j := 0; j < n; j++ {
 		eb := ze[j] + he[j]
@@ -222,8 +223,8 @@ func (m *Model) fluxXRow(r, c0, c1 int, k *fluxConsts) {
 			if hf > maxH {
 				hf = maxH
 			}
-			qc := float64(theta*q0) + float64(half*(qw+qe))
-			qt := 0.25 * ((ynw + yn) + (ysw + ys))
+			qc := float64(theta*q0) + float64(half*(qww[j]+qe))
+			qt := 0.25 * ((ynw[j] + yn) + (ysw[j] + ys))
 			qm := math.Sqrt(float64(q0*q0) + float64(qt*qt))
 			num := qc + float64(float64(gdtdx*hf)*(ea-eb))
 			y := flowInvCbrt(hf) // h_f^(−7/3) = y⁷, spelt out so it inlines
@@ -231,7 +232,7 @@ func (m *Model) fluxXRow(r, c0, c1 int, k *fluxConsts) {
 			q = num / (1 + float64(gdt*fc[j].n2*qm*(y2*y2*y2*y)))
 		}
 		qn[j] = q
-		ea, qw, q0, ynw, ysw = eb, q0, qe, yn, ys
+		ea, q0 = eb, qe
 	}
 }
 
