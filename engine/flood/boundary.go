@@ -288,7 +288,7 @@ func criticalDepth(q, g float64) float64 {
 // the sweep moves them into qx and qy once it has read the old ones.
 func (m *Model) boundaryFluxes(dt, tm float64) {
 	g, minH, maxH := m.p.G, m.p.MinFlowDepth, m.p.MaxFlowDepth
-	gdt := g * dt
+	gdt := float64(g * dt) // rounded: 2*gdt below is gdt+gdt, which would fuse with this product
 	// A stage is the water level on the edge line itself, half a cell from
 	// the edge cell's centre, so its surface slope is taken over Δx/2. A
 	// ghost cell a full Δx out would halve the slope near a gently sloping

@@ -218,11 +218,11 @@ func (m *Model) fluxXRow(r, c0, c1 int, k *fluxConsts) {
 		eb := ze[j] + he[j]
 		qe, yn, ys := qee[j], yne[j], yse[j]
 		hf := max2(ea, eb) - fc[j].zmax
+		if hf > maxH {
+			hf = maxH
+		}
 		q := 0.0
 		if hf > minH { // false for NaN: walls
-			if hf > maxH {
-				hf = maxH
-			}
 			qc := float64(theta*q0) + float64(half*(qww[j]+qe))
 			qt := 0.25 * ((ynw[j] + yn) + (ysw[j] + ys))
 			qm := math.Sqrt(float64(q0*q0) + float64(qt*qt))
@@ -255,11 +255,11 @@ func (m *Model) fluxYRow(r, c0, c1 int, k *fluxConsts) {
 	for j := 0; j < n; j++ {
 		ea, eb := za[j]+ha[j], zb[j]+hb[j]
 		hf := max2(ea, eb) - fc[j].zmax
+		if hf > maxH {
+			hf = maxH
+		}
 		q := 0.0
 		if hf > minH {
-			if hf > maxH {
-				hf = maxH
-			}
 			q0 := qo[j]
 			qc := float64(theta*q0) + float64(half*(qu[j]+qd[j]))
 			qt := 0.25 * ((xaw + xae[j]) + (xbw + xbe[j]))
