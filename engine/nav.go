@@ -103,8 +103,10 @@ func (f *NavField) Direction(x, y float64) (dx, dy float64, ok bool) {
 	if bi < 0 {
 		return 0, 0, false
 	}
-	tx := (float64(bi%f.nx) + 0.5) * f.cell
-	ty := (float64(bi/f.nx) + 0.5) * f.cell
+	// Products that are later added are rounded explicitly: Go may fuse
+	// across statements, and arm64 would then differ from amd64.
+	tx := float64((float64(bi%f.nx) + 0.5) * f.cell)
+	ty := float64((float64(bi/f.nx) + 0.5) * f.cell)
 	dx, dy = tx-x, ty-y
 	n := math.Sqrt(float64(dx*dx) + float64(dy*dy))
 	if n == 0 {

@@ -213,7 +213,7 @@ func (w *World) slopeFactor(x, y, dx, dy float64) float64 {
 // slide moves from (x0,y0) toward (x1,y1), keeping inside the map and out of
 // blocked cells, trying each axis alone when the diagonal is blocked.
 func (w *World) slide(x0, y0, x1, y1 float64) (float64, float64) {
-	maxX, maxY := float64(w.nx)*w.cell-0.01, float64(w.ny)*w.cell-0.01
+	maxX, maxY := float64(float64(w.nx)*w.cell)-0.01, float64(float64(w.ny)*w.cell)-0.01
 	x1 = math.Min(math.Max(x1, 0.01), maxX)
 	y1 = math.Min(math.Max(y1, 0.01), maxY)
 	if w.walkableAt(x1, y1) {

@@ -34,7 +34,7 @@ func newPlace(s *PlaceSpec, w *World) (place, error) {
 	for r := r0; r <= r1; r++ {
 		for c := c0; c <= c1; c++ {
 			i := r*w.nx + c
-			x, y := (float64(c)+0.5)*w.cell, (float64(r)+0.5)*w.cell
+			x, y := float64((float64(c)+0.5)*w.cell), float64((float64(r)+0.5)*w.cell)
 			if w.walkable[i] && p.contains(x, y) {
 				p.cells = append(p.cells, i)
 			}
@@ -71,7 +71,7 @@ func (p *place) spawnPoint(k int, w *World) (float64, float64) {
 		return x, y
 	}
 	i := p.cells[k%len(p.cells)]
-	return (float64(i%w.nx) + 0.5) * w.cell, (float64(i/w.nx) + 0.5) * w.cell
+	return float64((float64(i%w.nx) + 0.5) * w.cell), float64((float64(i/w.nx) + 0.5) * w.cell)
 }
 
 // nearestWalkable finds the walkable cell nearest to (x, y) by expanding

@@ -48,7 +48,7 @@ func ParseSeconds(s string) (Seconds, error) {
 		default:
 			return 0, fmt.Errorf("duration %q: unknown unit %q, use h, m or s", s, rest[j])
 		}
-		total += v * unit
+		total += float64(v * unit) // no fused multiply-add: scenario values feed state
 		rest = rest[j+1:]
 	}
 	return Seconds(total), nil

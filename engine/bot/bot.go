@@ -181,7 +181,7 @@ func steer(w *engine.World, me *engine.Person, avoidWater bool, places ...string
 // distance.
 func towards(me *engine.Person, x, y float64) (float64, float64, float64) {
 	dx, dy := x-me.X, y-me.Y
-	d := math.Sqrt(dx*dx + dy*dy)
+	d := math.Sqrt(float64(dx*dx) + float64(dy*dy)) // unfused: bots decide alike on every machine
 	if d == 0 {
 		return 0, 0, 0
 	}
@@ -209,7 +209,7 @@ func (b *Bot) random(w *engine.World, me *engine.Person, out []engine.Input) (fl
 		if b.rng.IntN(4) == 0 {
 			b.lastDir = [2]float64{}
 		} else {
-			a := b.rng.Float64() * 2 * math.Pi
+			a := b.rng.Float64() * (2 * math.Pi) // one product: x*2 would become x+x and fuse
 			b.lastDir = [2]float64{dmath.Sin(a), -dmath.Cos(a)}
 		}
 		b.lastLook = int32(b.rng.IntN(36000))

@@ -227,7 +227,7 @@ func prepAction(sc *engine.Scenario, id string) string {
 
 func near(me *engine.Person, x, y, d float64) bool {
 	dx, dy := x-me.X, y-me.Y
-	return dx*dx+dy*dy <= d*d
+	return float64(dx*dx)+float64(dy*dy) <= float64(d*d)
 }
 
 // approach returns a direction toward a point and the distance to it. Close

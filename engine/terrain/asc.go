@@ -257,7 +257,7 @@ func ascHeader(line int, get func(string) (float64, int, bool)) (*Grid, error) {
 			return vc, nil
 		case oke:
 			// The centre of the corner cell is half a cell in from the corner.
-			return ve - cell/2, nil
+			return ve - float64(cell/2), nil // cell/2 becomes cell*0.5: keep it unfused
 		}
 		return 0, ascErr(line, 0, "header has no %s or %s before the data", cor, cen)
 	}
