@@ -196,11 +196,14 @@ func (j *Journal) Path() string { return j.path }
 func (j *Journal) Append(in engine.Input) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if err := j.record(func() error { return j.rw.Input(in) }); err != nil {
+	if j.err != nil {
+		return j.err
+	}
+	if err := j.rw.Input(in); err != nil {
 		return err
 	}
 	j.st.Inputs++
-	return nil
+	return j.appendedLocked()
 }
 
 // Checkpoint adds the world's state hash once it has applied every input of
@@ -208,7 +211,13 @@ func (j *Journal) Append(in engine.Input) error {
 func (j *Journal) Checkpoint(tick, hash uint64) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return j.record(func() error { return j.rw.Checkpoint(tick, hash) })
+	if j.err != nil {
+		return j.err
+	}
+	if err := j.rw.Checkpoint(tick, hash); err != nil {
+		return err
+	}
+	return j.appendedLocked()
 }
 
 // End adds the final tick (World.Tick()) and state hash and syncs: the
@@ -216,7 +225,12 @@ func (j *Journal) Checkpoint(tick, hash uint64) error {
 // Close it.
 func (j *Journal) End(tick, hash uint64) error {
 	j.mu.Lock()
-	err := j.record(func() error { return j.rw.End(tick, hash) })
+	err := j.err
+	if err == nil {
+		if err = j.rw.End(tick, hash); err == nil {
+			err = j.appendedLocked()
+		}
+	}
 	j.mu.Unlock()
 	if err != nil {
 		return err
@@ -224,14 +238,9 @@ func (j *Journal) End(tick, hash uint64) error {
 	return j.Sync()
 }
 
-// record appends one record through fn, with j.mu held.
-func (j *Journal) record(fn func() error) error {
-	if j.err != nil {
-		return j.err
-	}
-	if err := fn(); err != nil {
-		return err
-	}
+// appendedLocked counts a record the replay.Writer has just put in the
+// buffer, and writes the buffer out if it has grown large. j.mu is held.
+func (j *Journal) appendedLocked() error {
 	j.appended++
 	j.st.Records++
 	if len(j.buf) >= flushAt && !j.syncing {
