@@ -64,7 +64,12 @@ type Model struct {
 	// same bits as a full sweep (TestSkippingMatchesFullSweep).
 	wlo, whi []int32
 	alo, ahi []int32 // this step's active range per row (scratch)
-	full     bool    // test hook: sweep the whole grid
+
+	// qmaxX[r] bounds |q| on the x faces of row r, qmaxY[r] on the y faces
+	// north of row r, for this sweep (scratch, set by fluxRow): the
+	// limiter skips every cell too deep to be emptied by them.
+	qmaxX, qmaxY []float64
+	full         bool // test hook: sweep the whole grid
 
 	initial          float64
 	in, out, drained kahan
@@ -126,6 +131,8 @@ func New(nx, ny int, dx float64, bed, manning []float64, blocked []bool, p Param
 		whi:     make([]int32, ny),
 		alo:     make([]int32, ny),
 		ahi:     make([]int32, ny),
+		qmaxX:   make([]float64, ny),
+		qmaxY:   make([]float64, ny+1),
 	}
 	if blocked != nil {
 		copy(m.blocked, blocked)

@@ -157,23 +157,39 @@ func (m *Model) fluxRow(r int, k *fluxConsts) {
 		copy(oy[lo2:hi2], m.qy[r*nx+lo2:r*nx+hi2])
 	}
 	fo := r * (nx + 1)
-	m.qx[fo], m.qx[fo+nx] = m.edgeQ[West][r], m.edgeQ[East][r]
+	qw, qe := m.edgeQ[West][r], m.edgeQ[East][r]
+	m.qx[fo], m.qx[fo+nx] = qw, qe
+	mx, my := max(math.Abs(qw), math.Abs(qe)), 0.0
 	if lo < hi {
 		// x faces c in [max(lo,1), min(hi,nx-1)]: face c lies between cells
 		// c-1 and c.
 		if c0, c1 := max(lo, 1), min(hi, nx-1)+1; c0 < c1 {
-			m.fluxXRow(r, c0, c1, k)
+			mx = max(mx, m.fluxXRow(r, c0, c1, k))
 		}
 		if r > 0 {
-			m.fluxYRow(r, lo, hi, k)
+			my = m.fluxYRow(r, lo, hi, k)
 		}
 	}
+	m.qmaxX[r] = mx
 	if r == 0 {
 		copy(m.qy[:nx], m.edgeQ[North])
+		m.qmaxY[0] = maxAbs(m.edgeQ[North])
+	} else {
+		m.qmaxY[r] = my
 	}
 	if r == ny-1 {
 		copy(m.qy[ny*nx:], m.edgeQ[South])
+		m.qmaxY[ny] = maxAbs(m.edgeQ[South])
 	}
+}
+
+// maxAbs returns the largest |v| in s, 0 for none.
+func maxAbs(s []float64) float64 {
+	a := 0.0
+	for _, v := range s {
+		a = max(a, math.Abs(v))
+	}
+	return a
 }
 
 // fluxXRow updates the x faces [c0, c1) of row r (1 ≤ c0, c1 ≤ nx) by the
@@ -195,7 +211,7 @@ func (m *Model) fluxRow(r int, k *fluxConsts) {
 // checks; η of the east cell is carried to the next face; and h_f^(−7/3)
 // comes from flowInvCbrt, so a face costs one division and one square
 // root.
-func (m *Model) fluxXRow(r, c0, c1 int, k *fluxConsts) {
+func (m *Model) fluxXRow(r, c0, c1 int, k *fluxConsts) float64 {
 	nx := m.nx
 	fo := r * (nx + 1)
 	n := c1 - c0
@@ -214,6 +230,7 @@ func (m *Model) fluxXRow(r, c0, c1 int, k *fluxConsts) {
 	qww := ox[c0-1 : c1-1][:n]                             // old face west of face j
 	ynw, ysw := m.qy[w : w+n][:n], m.qy[w+nx : w+nx+n][:n] // y faces of the west cell
 	gdt, gdtdx, theta, half, minH, maxH := k.gdt, k.gdtdx, k.theta, k.half, k.minH, k.maxH
+	var qb uint64 // the largest |q| so far, as its bits shifted out of the sign
 	for j := 0; j < n; j++ {
 		eb := ze[j] + he[j]
 		qe, yn, ys := qee[j], yne[j], yse[j]
@@ -232,13 +249,17 @@ func (m *Model) fluxXRow(r, c0, c1 int, k *fluxConsts) {
 			q = num / (1 + float64(gdt*fc[j].n2*qm*(y2*y2*y2*y)))
 		}
 		qn[j] = q
+		if b := math.Float64bits(q) << 1; b > qb {
+			qb = b
+		}
 		ea, q0 = eb, qe
 	}
+	return math.Float64frombits(qb >> 1)
 }
 
 // fluxYRow updates the y faces [c0, c1) between rows r-1 and r (r ≥ 1);
 // the y twin of fluxXRow, positive southward.
-func (m *Model) fluxYRow(r, c0, c1 int, k *fluxConsts) {
+func (m *Model) fluxYRow(r, c0, c1 int, k *fluxConsts) float64 {
 	nx := m.nx
 	a, b := (r-1)*nx, r*nx // first cells of rows r-1 and r
 	n := c1 - c0
@@ -252,6 +273,7 @@ func (m *Model) fluxYRow(r, c0, c1 int, k *fluxConsts) {
 	xae, xbe := xa[c0+1 : c1+1][:n], xb[c0+1 : c1+1][:n]
 	xaw, xbw := xa[c0], xb[c0] // carried: the west face of cell j
 	gdt, gdtdx, theta, half, minH, maxH := k.gdt, k.gdtdx, k.theta, k.half, k.minH, k.maxH
+	var qb uint64 // the largest |q| so far, as its bits shifted out of the sign
 	for j := 0; j < n; j++ {
 		ea, eb := za[j]+ha[j], zb[j]+hb[j]
 		hf := max2(ea, eb) - fc[j].zmax
@@ -270,8 +292,12 @@ func (m *Model) fluxYRow(r, c0, c1 int, k *fluxConsts) {
 			q = num / (1 + float64(gdt*fc[j].n2*qm*(y2*y2*y2*y)))
 		}
 		qo[j] = q
+		if b := math.Float64bits(q) << 1; b > qb {
+			qb = b
+		}
 		xaw, xbw = xae[j], xbe[j]
 	}
+	return math.Float64frombits(qb >> 1)
 }
 
 // limitRow scales down the outgoing fluxes of every cell of row r that
@@ -290,7 +316,16 @@ func (m *Model) limitRow(r int, dtdx float64) {
 	xw, xe := m.qx[fo : fo+n][:n], m.qx[fo+1 : fo+n+1][:n]
 	yn := m.qy[r*nx+lo : r*nx+hi][:n]
 	ys := m.qy[(r+1)*nx+lo : (r+1)*nx+hi][:n]
+	// No face of the row carries more than qm, so no cell gives more than
+	// 4 qm: the test below passes wherever h ≥ 4 qm Δt/Δx (rounding is
+	// monotonic, and the outgoing sum is exact up to its last roundings,
+	// each ≤ the bound's), and those cells are skipped.
+	qm := max(m.qmaxX[r], m.qmaxY[r], m.qmaxY[r+1])
+	safe := float64(4*qm) * dtdx
 	for j := 0; j < n; j++ {
+		if h[j] >= safe {
+			continue
+		}
 		qw, qe, qn, qs := xw[j], xe[j], yn[j], ys[j]
 		// The outgoing parts, east and south positive, west and north
 		// negative, as ½(|q| ± q): no branches in the common case.
