@@ -204,8 +204,10 @@ func slideType(s string) landslide.SlideType {
 		return landslide.DebrisFlow
 	case "earthflow":
 		return landslide.Earthflow
+	case "translational":
+		return landslide.Translational
 	}
-	return landslide.Translational
+	return landslide.DefaultParams().Type // debris flow: what rain-fed slides above schools usually become
 }
 
 // stepHazards advances every model by one tick of hazard time and turns
@@ -237,9 +239,11 @@ func (w *World) stepHazards() {
 			h.slideAcc = 0
 		}
 	}
+	// Rain is always recorded: the geological warning reads it too, even
+	// when the rainstorm warning is scripted rather than automatic.
+	h.rain.Add(dt, float64(rainMMH*dt)/3600)
 	var wx []warning.Reading
 	if h.auto[0] {
-		h.rain.Add(dt, float64(rainMMH*dt)/3600)
 		wx = append(wx, warning.Reading{Hazard: warning.Rainstorm, Level: h.rain.Level()})
 	}
 	if h.auto[1] && h.weather != nil {
@@ -351,7 +355,7 @@ func (w *World) envAt(x, y float64) heat.Env {
 		return heat.Env{Ta: 25, RH: 50, Shade: true}
 	}
 	env := wx.At(w.HazardTime())
-	env.Shade = w.inKind(x, y, "shade") || w.inKind(x, y, "building") || w.inKind(x, y, "first_aid")
+	env.Shade = w.inKind(x, y, "shade") || w.inKind(x, y, "building") || w.inKind(x, y, "first_aid") || w.inKind(x, y, "cool_room")
 	return env
 }
 

@@ -375,6 +375,10 @@ func (s *scorer) finishTask(p *Person, ti int) {
 			fmt.Sprintf("Did not reach %s. %s", n.EN, s.harmNote(p).EN),
 			fmt.Sprintf("没有到达%s。%s", n.ZH, s.harmNote(p).ZH))
 	case "avoid_place":
+		if !on {
+			s.decide(p, ti, 0, false, "The moment to keep away never came in this drill: not scored.", "本次演练未出现需要避开的时机：不计分。")
+			return
+		}
 		s.decide(p, ti, t.Points, true, "Kept out of the places to avoid.", "始终避开了危险地点。")
 	case "avoid_water":
 		max := hazardClassRank(t.MaxHazard)

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"github.com/rescuedrill/rescuedrill/engine/warning"
 	"slices"
 	"strings"
 
@@ -214,6 +215,14 @@ func (d *Document) checkInject(i int, in *engine.Inject) {
 			d.errAt(op, "a prompt needs at least two options", "add options: each with id, text and, for the right ones, correct: true")
 		} else if !slices.ContainsFunc(pr.Options, func(o engine.PromptOption) bool { return o.Correct }) {
 			d.errAt(op, "no option is marked correct", "add correct: true to the right option(s)")
+		}
+	}
+	if wi := in.Warning; wi != nil && in.Kind == "warning" {
+		h, okH := warning.ParseHazard(wi.Hazard)
+		l, okL := warning.ParseLevel(wi.Level)
+		if okH && okL && !warning.Allowed(h, l) {
+			d.errAt(p+"/warning/level", fmt.Sprintf("there is no %s %s warning", wi.Level, wi.Hazard),
+				"high-temperature warnings start at yellow (CMA): use yellow, orange or red")
 		}
 	}
 	if dur := d.Scenario.Duration; dur > 0 && !d.flagged["/duration"] && in.At > dur {
