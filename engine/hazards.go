@@ -265,16 +265,18 @@ func (w *World) geoLevel() warning.Level {
 	return warning.DefaultGeoThresholds().Level(w.haz.rain.Sum(3*3600), w.haz.rain.Sum(12*3600))
 }
 
-// injectWarning issues a warning by script or by the facilitator.
-func (w *World) injectWarning(hazard, level, id string) {
+// injectWarning issues a warning by script or by the facilitator, and
+// reports whether the hazard and level exist.
+func (w *World) injectWarning(hazard, level, id string) bool {
 	hz, ok := warning.ParseHazard(hazard)
 	lv, ok2 := warning.ParseLevel(level)
-	if !ok || !ok2 {
-		return
+	if !ok || !ok2 || !warning.Allowed(hz, lv) {
+		return false
 	}
 	for _, iw := range w.haz.issuer.Inject(w.HazardTime(), hz, lv, id) {
 		w.warningEvent(iw)
 	}
+	return true
 }
 
 func (w *World) warningEvent(iw warning.Warning) {

@@ -35,6 +35,11 @@ const (
 	InputLook                        // Heading
 	InputAct                         // Action, Target (object / NPC / place ID or "")
 	InputAnswer                      // Action = prompt inject ID, Target = option ID
+	// Facilitator inputs change the drill for everyone. They travel in the
+	// same log as participants' inputs, so live injects replay exactly;
+	// Participant is ignored and should be 0.
+	InputInject // Action = scenario inject ID: fire it now
+	InputWarn   // Action = hazard (rainstorm, high_temp, geological), Target = level (blue … red, none)
 )
 
 func (k InputKind) String() string {
@@ -51,6 +56,10 @@ func (k InputKind) String() string {
 		return "act"
 	case InputAnswer:
 		return "answer"
+	case InputInject:
+		return "inject"
+	case InputWarn:
+		return "warn"
 	}
 	return "unknown"
 }
@@ -67,7 +76,7 @@ const (
 // invalid inputs (and counts them) instead of failing.
 func (in *Input) Validate() error {
 	switch in.Kind {
-	case InputJoin, InputLeave, InputMove, InputLook, InputAct, InputAnswer:
+	case InputJoin, InputLeave, InputMove, InputLook, InputAct, InputAnswer, InputInject, InputWarn:
 	default:
 		return errInput("unknown input kind")
 	}

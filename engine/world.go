@@ -168,8 +168,19 @@ func (w *World) emit(e Event) {
 
 // apply turns one valid input into a change of state.
 func (w *World) apply(in *Input) {
-	if in.Kind == InputJoin {
+	switch in.Kind {
+	case InputJoin:
 		w.join(in)
+		return
+	case InputInject:
+		if !w.FireInject(in.Action) {
+			w.dropped++
+		}
+		return
+	case InputWarn:
+		if !w.injectWarning(in.Action, in.Target, "live") {
+			w.dropped++
+		}
 		return
 	}
 	if int(in.Participant) >= len(w.people) {
@@ -232,12 +243,15 @@ func (w *World) fireInjects() {
 			return
 		}
 		w.nextInj++
-		w.fireInject(k)
+		if !w.fired[k] { // fired early by the facilitator: once is enough
+			w.fireInject(k)
+		}
 	}
 }
 
-// FireInject fires a scenario inject now, out of its scheduled order: the
-// facilitator's live inject. It returns false for an unknown ID.
+// FireInject fires a scenario inject now, out of its scheduled order. It
+// returns false for an unknown ID. A server must send the facilitator's live
+// inject as an InputInject instead, so that it is journalled and replays.
 func (w *World) FireInject(id string) bool {
 	for k := range w.sc.Injects {
 		if w.sc.Injects[k].ID == id {

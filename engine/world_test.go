@@ -192,3 +192,47 @@ func TestBeforeDeadline(t *testing.T) {
 		t.Errorf("the same task without before: %+v", anyTime)
 	}
 }
+
+// TestFacilitatorInputsReplay: live injects and warnings are inputs, so
+// they take effect at their tick and replay to the same hash; unknown ones
+// are dropped and counted.
+func TestFacilitatorInputsReplay(t *testing.T) {
+	t.Parallel()
+	s := smallFlood(t)
+	log := map[uint64][]engine.Input{
+		0:  {{Kind: engine.InputJoin, Target: "pupil"}},
+		20: {{Tick: 20, Kind: engine.InputWarn, Action: "rainstorm", Target: "orange"}},
+		30: {{Tick: 30, Kind: engine.InputInject, Action: "q1"}},
+		40: {{Tick: 40, Kind: engine.InputInject, Action: "no-such-inject"},
+			{Tick: 40, Kind: engine.InputWarn, Action: "high_temp", Target: "blue"}},
+	}
+	run := func() (*engine.World, []engine.Event) {
+		w, err := engine.NewWorld(s, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seen []engine.Event
+		for w.Tick() < 60 {
+			for _, e := range w.Step(log[w.Tick()]) {
+				if e.Kind == engine.EvWarning || e.Kind == engine.EvPrompt {
+					seen = append(seen, e)
+				}
+			}
+		}
+		return w, seen
+	}
+	w, seen := run()
+	if len(seen) != 2 || seen[0].Tick != 20 || seen[0].Level != "orange" || seen[1].Tick != 30 || seen[1].Ref != "q1" {
+		t.Fatalf("live warning and inject: got %+v", seen)
+	}
+	if w.Dropped() != 2 {
+		t.Fatalf("dropped %d, want the unknown inject and the blue heat warning", w.Dropped())
+	}
+	if at, ok := w.InjectFired("q1"); !ok || at != 30 {
+		t.Fatalf("q1 fired at %d (%v), want 30", at, ok)
+	}
+	w2, _ := run()
+	if w.Hash() != w2.Hash() {
+		t.Fatal("same log, different hash")
+	}
+}
