@@ -40,6 +40,7 @@ const (
 	// Participant is ignored and should be 0.
 	InputInject // Action = scenario inject ID: fire it now
 	InputWarn   // Action = hazard (rainstorm, high_temp, geological), Target = level (blue … red, none)
+	InputEnd    // the facilitator ends the drill now: every open task is decided
 )
 
 func (k InputKind) String() string {
@@ -60,6 +61,8 @@ func (k InputKind) String() string {
 		return "inject"
 	case InputWarn:
 		return "warn"
+	case InputEnd:
+		return "end"
 	}
 	return "unknown"
 }
@@ -76,7 +79,7 @@ const (
 // invalid inputs (and counts them) instead of failing.
 func (in *Input) Validate() error {
 	switch in.Kind {
-	case InputJoin, InputLeave, InputMove, InputLook, InputAct, InputAnswer, InputInject, InputWarn:
+	case InputJoin, InputLeave, InputMove, InputLook, InputAct, InputAnswer, InputInject, InputWarn, InputEnd:
 	default:
 		return errInput("unknown input kind")
 	}

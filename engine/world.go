@@ -58,6 +58,7 @@ type World struct {
 	navCache map[string]*navEntry // lookup only; never iterated
 	events   []Event
 	dropped  uint64 // invalid inputs dropped
+	endNow   bool   // the facilitator ended the drill
 	ended    bool
 }
 
@@ -153,7 +154,7 @@ func (w *World) Step(inputs []Input) []Event {
 	w.stepNPCs()
 	w.score.observe(w.events)
 	w.tick++
-	if w.tick >= w.endTick {
+	if w.tick >= w.endTick || w.endNow {
 		w.ended = true
 		w.emit(Event{Kind: EvDrillEnded, Who: -1})
 		w.score.finish()
@@ -181,6 +182,9 @@ func (w *World) apply(in *Input) {
 		if !w.injectWarning(in.Action, in.Target, "live") {
 			w.dropped++
 		}
+		return
+	case InputEnd:
+		w.endNow = true // the tick completes, then the drill ends
 		return
 	}
 	if int(in.Participant) >= len(w.people) {
@@ -389,6 +393,7 @@ func (w *World) Hash() uint64 {
 	w.haz.hashInto(h)
 	w.score.hashInto(h)
 	h.U64(w.dropped)
+	h.Bool(w.endNow)
 	h.Bool(w.ended)
 	return h.Sum()
 }

@@ -236,3 +236,29 @@ func TestFacilitatorInputsReplay(t *testing.T) {
 		t.Fatal("same log, different hash")
 	}
 }
+
+// TestFacilitatorEnd: ending a drill early is an input too; the tick
+// completes, every open task is decided, and nothing steps afterwards.
+func TestFacilitatorEnd(t *testing.T) {
+	t.Parallel()
+	w, err := engine.NewWorld(smallFlood(t), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Step([]engine.Input{{Kind: engine.InputJoin, Target: "pupil"}})
+	for w.Tick() < 50 {
+		w.Step(nil)
+	}
+	evs := w.Step([]engine.Input{{Tick: 50, Kind: engine.InputEnd}})
+	if !w.Done() || w.Tick() != 51 || evs[len(evs)-1].Kind != engine.EvDrillEnded {
+		t.Fatalf("after InputEnd: done=%v tick=%d", w.Done(), w.Tick())
+	}
+	for _, it := range w.Results()[0].Breakdown {
+		if it.ReasonEN == "Not decided yet." {
+			t.Errorf("task %s left undecided at the end", it.Rule)
+		}
+	}
+	if got := w.Step(nil); len(got) != 0 || w.Tick() != 51 {
+		t.Fatal("an ended drill stepped on")
+	}
+}
