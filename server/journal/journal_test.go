@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rescuedrill/rescuedrill/engine"
 	"github.com/rescuedrill/rescuedrill/engine/replay"
@@ -397,5 +398,82 @@ func TestGroupCommit(t *testing.T) {
 	t.Logf("%d inputs, %d syncs", st.Inputs, st.Syncs)
 	if st.Syncs > st.Inputs {
 		t.Fatalf("%d syncs for %d inputs", st.Syncs, st.Inputs)
+	}
+}
+
+// blockingFile holds every fsync until released, to catch a Sync in flight.
+type blockingFile struct {
+	*os.File
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (f *blockingFile) Sync() error {
+	f.entered <- struct{}{}
+	<-f.release
+	return f.File.Sync()
+}
+
+// TestAppendDuringSync: records appended while a Sync is in flight are not
+// covered by it; the next Sync writes them after the first batch, and a
+// Sync that has nothing new does not wait for anyone.
+func TestAppendDuringSync(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "d.rdr")
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bf := &blockingFile{File: f, entered: make(chan struct{}), release: make(chan struct{})}
+	done := make(chan *Journal)
+	go func() {
+		j, err := New(bf, testHeader())
+		if err != nil {
+			t.Error(err)
+		}
+		done <- j
+	}()
+	<-bf.entered // the header's fsync
+	bf.release <- struct{}{}
+	j := <-done
+	if j == nil {
+		t.FailNow()
+	}
+	j.Append(move(1, 1))
+	first := make(chan error)
+	go func() { first <- j.Sync() }()
+	<-bf.entered // first Sync is in its fsync, input 1 written
+	if err := j.Append(move(2, 2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Checkpoint(2, 99); err != nil {
+		t.Fatal(err)
+	}
+	second := make(chan error)
+	go func() { second <- j.Sync() }()
+	select {
+	case err := <-second:
+		t.Fatalf("the second Sync returned (%v) while the first was still in flight", err)
+	case <-time.After(20 * time.Millisecond):
+	}
+	bf.release <- struct{}{}
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	<-bf.entered // the second Sync's own fsync
+	bf.release <- struct{}{}
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	if st := j.Stats(); st.Syncs != 2 || st.Writes != 3 {
+		t.Fatalf("stats %+v, want 2 syncs and 3 writes", st)
+	}
+	if err := j.Close(); err != nil { // nothing new: no fsync, so no wait
+		t.Fatal(err)
+	}
+	l, err := decodeFile(t, path)
+	want := &replay.Log{Header: testHeader(), Inputs: []engine.Input{move(1, 1), move(2, 2)}, Checkpoints: []replay.Checkpoint{{Tick: 2, Hash: 99}}}
+	if err != nil || !reflect.DeepEqual(l, want) {
+		t.Fatalf("%v\n%+v", err, l)
 	}
 }
