@@ -70,7 +70,6 @@ type Journal struct {
 	spare []byte
 
 	appended uint64 // records appended so far (sequence number)
-	written  uint64 // records handed to f.Write
 	durable  uint64 // records known to be on disk
 	syncing  bool   // a Sync is writing or fsyncing outside the lock
 	err      error  // sticky: the first failure of f, or ErrClosed
@@ -256,29 +255,33 @@ func (j *Journal) writeLocked() error {
 	if len(j.buf) == 0 {
 		return nil
 	}
-	upTo := j.appended
-	err := j.write(j.buf)
+	n, err := j.write(j.buf)
+	j.count(n)
 	j.buf = j.buf[:0]
 	if err != nil {
 		j.err = err
 		return err
 	}
-	j.written = upTo
 	return nil
 }
 
-// write hands b to f in one Write and counts it.
-func (j *Journal) write(b []byte) error {
+// write hands b to f in one Write. It touches nothing in j but f, so Sync
+// calls it without the lock.
+func (j *Journal) write(b []byte) (int, error) {
 	n, err := j.f.Write(b)
-	j.st.Writes++
-	j.st.Bytes += int64(n)
 	if err == nil && n != len(b) {
 		err = errors.New("short write")
 	}
 	if err != nil {
-		return fmt.Errorf("%w: write: %w", ErrFailed, err)
+		return n, fmt.Errorf("%w: write: %w", ErrFailed, err)
 	}
-	return nil
+	return n, nil
+}
+
+// count adds one Write of n bytes to the stats; j.mu is held.
+func (j *Journal) count(n int) {
+	j.st.Writes++
+	j.st.Bytes += int64(n)
 }
 
 // Sync makes every record appended before the call durable: it writes the
@@ -310,8 +313,9 @@ func (j *Journal) Sync() error {
 	j.mu.Unlock()
 
 	var err error
+	n := 0
 	if len(b) > 0 {
-		err = j.write(b)
+		n, err = j.write(b)
 	}
 	// With b empty, the records an Append flushed still need their fsync.
 	if err == nil {
@@ -321,6 +325,9 @@ func (j *Journal) Sync() error {
 	}
 
 	j.mu.Lock()
+	if len(b) > 0 {
+		j.count(n)
+	}
 	j.syncing = false
 	j.spare = b[:0]
 	if err != nil {
@@ -328,7 +335,7 @@ func (j *Journal) Sync() error {
 			j.err = err
 		}
 	} else {
-		j.written, j.durable = upTo, upTo
+		j.durable = upTo
 		j.st.Syncs++
 	}
 	j.cond.Broadcast()

@@ -376,6 +376,7 @@ func TestGroupCommit(t *testing.T) {
 					t.Error(err)
 					return
 				}
+				_ = j.Stats() // as metrics would, while others sync
 			}
 		}()
 	}
