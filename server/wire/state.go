@@ -1,0 +1,189 @@
+package wire
+
+import "math"
+
+// PosScale is the position quantum: 1/64 m (15.6 mm). At 20 snapshots/s a
+// participant walking (1.4 m/s) moves 4.5 units per tick and one running
+// (3 m/s) 9.4, so a delta against a baseline up to ~3 ticks old fits a
+// one-byte svarint (|d| ≤ 63); 1/32 m would save nothing in bytes, and
+// 1.6 cm is below what a headset user notices when a figure steps.
+const PosScale = 64
+
+// MaxCoord bounds quantised coordinates: 0 ≤ X, Y < MaxCoord (262 km).
+const MaxCoord = 1 << 24
+
+// HeadingSteps is the heading quantum: 1024 steps per turn (0.35°).
+const HeadingSteps = 1024
+
+// Limits on entity fields.
+const (
+	MaxStatus = 7
+	MaxStage  = 15
+)
+
+// Entity flag bits (Entity.Flags).
+const (
+	FlagRun      uint8 = 1  // participant: running
+	FlagMoving   uint8 = 2  // moving this tick (participants: intent; NPCs: velocity)
+	FlagResting  uint8 = 4  // participant: resting
+	FlagBot      uint8 = 8  // participant played by a bot policy
+	FlagFirstAid uint8 = 16 // NPC: receiving first aid
+	FlagLed      uint8 = 32 // NPC: following a participant
+	FlagSymptoms uint8 = 64 // NPC or participant shows heat-illness symptoms
+)
+
+// Entity is a participant or an NPC as snapshots carry it.
+type Entity struct {
+	ID      uint32 // participant slot, or NPC index in Welcome.NPCs
+	X, Y    int32  // metres × PosScale from the map's north-west corner (x east, y south)
+	Heading uint16 // 0…HeadingSteps−1, clockwise from north
+	Status  uint8  // engine.Status: 0 active, 1 swept, 2 buried, 3 collapsed, 4 left
+	Flags   uint8
+	Stage   uint8 // heat.Stage of the body model, 0 when none
+}
+
+// Globals are the drill-wide values a snapshot carries.
+type Globals struct {
+	Phase    Phase
+	Warnings [3]uint8 // level in force per hazard: rainstorm, high_temp, geological
+}
+
+// State is the world as the wire sees it at one tick. Participants and
+// NPCs are sorted by ID with no duplicates. Once a State has been given to
+// an encoder its fields and tiles must not be changed (tiles are shared).
+type State struct {
+	Tick         uint64
+	Globals      Globals
+	Participants []Entity
+	NPCs         []Entity
+	Water        *Field // flood depth in cm; nil when the drill has no flood
+	Debris       *Field // debris depth in cm; nil when the drill has no landslide
+}
+
+// TileSize is the side of a tile in cells.
+const TileSize = 16
+
+// Tile is 16 × 16 cells, row-major; cells outside the grid are 0.
+// A *Tile in a Field is immutable.
+type Tile [TileSize * TileSize]uint16
+
+var zeroTile Tile
+
+// Field is a grid of uint16 values (depths in cm) held as tiles. Tile t
+// covers columns 16·(t mod TilesX) … and rows 16·(t div TilesX) …; a nil
+// entry is all zeros.
+type Field struct {
+	Grid  Grid
+	Tiles []*Tile
+}
+
+// TilesX, TilesY and NumTiles give the tiling of a grid.
+func (g Grid) TilesX() int   { return (g.NX + TileSize - 1) / TileSize }
+func (g Grid) TilesY() int   { return (g.NY + TileSize - 1) / TileSize }
+func (g Grid) NumTiles() int { return g.TilesX() * g.TilesY() }
+
+// tileRect returns the cells of tile t inside the grid: origin and size.
+func (g Grid) tileRect(t int) (c0, r0, w, h int) {
+	tx := g.TilesX()
+	c0, r0 = (t%tx)*TileSize, (t/tx)*TileSize
+	return c0, r0, min(TileSize, g.NX-c0), min(TileSize, g.NY-r0)
+}
+
+// NewField returns an all-zero field.
+func NewField(g Grid) *Field { return &Field{Grid: g, Tiles: make([]*Tile, g.NumTiles())} }
+
+// At returns the value of cell (c, r).
+func (f *Field) At(c, r int) uint16 {
+	t := f.Tiles[(r/TileSize)*f.Grid.TilesX()+c/TileSize]
+	if t == nil {
+		return 0
+	}
+	return t[(r%TileSize)*TileSize+c%TileSize]
+}
+
+// FieldFrom builds a field from row-major cell values (len NX·NY). Tiles
+// equal to prev's are shared with prev, so an encoder skips them with a
+// pointer comparison; all-zero tiles are nil.
+func FieldFrom(g Grid, cells []uint16, prev *Field) *Field {
+	f := NewField(g)
+	var t Tile
+	for i := range f.Tiles {
+		t = zeroTile
+		c0, r0, w, h := g.tileRect(i)
+		nz := false
+		for r := 0; r < h; r++ {
+			row := cells[(r0+r)*g.NX+c0 : (r0+r)*g.NX+c0+w]
+			for c, v := range row {
+				t[r*TileSize+c] = v
+				nz = nz || v != 0
+			}
+		}
+		switch {
+		case !nz:
+		case prev != nil && prev.Grid == g && prev.Tiles[i] != nil && *prev.Tiles[i] == t:
+			f.Tiles[i] = prev.Tiles[i]
+		default:
+			nt := t
+			f.Tiles[i] = &nt
+		}
+	}
+	return f
+}
+
+// Cells returns the field as row-major values.
+func (f *Field) Cells() []uint16 {
+	g := f.Grid
+	out := make([]uint16, g.NX*g.NY)
+	for i, t := range f.Tiles {
+		if t == nil {
+			continue
+		}
+		c0, r0, w, h := g.tileRect(i)
+		for r := 0; r < h; r++ {
+			copy(out[(r0+r)*g.NX+c0:(r0+r)*g.NX+c0+w], t[r*TileSize:r*TileSize+w])
+		}
+	}
+	return out
+}
+
+// Quantisation.
+
+// QuantPos turns metres into position units, clamped to 0…MaxCoord−1.
+func QuantPos(m float64) int32 {
+	v := math.Round(m * PosScale)
+	if !(v >= 0) {
+		return 0
+	}
+	if v >= MaxCoord {
+		return MaxCoord - 1
+	}
+	return int32(v)
+}
+
+// Metres turns position units back into metres.
+func Metres(q int32) float64 { return float64(q) / PosScale }
+
+// QuantHeading turns hundredths of a degree (engine.Person.Heading) into
+// 0…1023.
+func QuantHeading(centiDeg int32) uint16 {
+	v := int64(math.Round(float64(centiDeg) * HeadingSteps / 36000))
+	return uint16(((v % HeadingSteps) + HeadingSteps) % HeadingSteps)
+}
+
+// CentiDegrees turns a quantised heading back into hundredths of a degree.
+func CentiDegrees(h uint16) int32 {
+	return int32(math.Round(float64(h%HeadingSteps) * 36000 / HeadingSteps))
+}
+
+// QuantDepth turns metres into centimetres, clamped to 0…65535 (a depth
+// under 5 mm is 0: dry).
+func QuantDepth(m float64) uint16 {
+	v := math.Round(m * 100)
+	if !(v > 0) {
+		return 0
+	}
+	if v > math.MaxUint16 {
+		return math.MaxUint16
+	}
+	return uint16(v)
+}
