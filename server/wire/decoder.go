@@ -30,12 +30,12 @@ type decoded struct {
 // the ID of the snapshot each tile came from, so a late snapshot never
 // overwrites a newer tile. Pure: no I/O, no clock.
 type SnapshotDecoder struct {
-	grid    Grid
-	layers  uint8
-	ring    []decoded
-	newest  uint32
-	fields  [2]*Field
-	hist    [2][][TileHistory]sendRec // per tile: the newest versions, newest first
+	grid   Grid
+	layers uint8
+	ring   []decoded
+	newest uint32
+	fields [2]*Field
+	hist   [2][][TileHistory]sendRec // per tile: the newest versions, newest first
 }
 
 // NewSnapshotDecoder returns a decoder for the grid and layers of a

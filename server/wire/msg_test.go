@@ -47,7 +47,7 @@ func sampleMessages() map[string]Message {
 			Scenario: []byte(`{"id":"flood"}`), Grid: Grid{NX: 160, NY: 120, CellMM: 5000}, Layers: LayerWater,
 			TerrainHash: 42, NPCs: []NPCInfo{{ID: "crowd#0", Kind: NPCCrowd}, {ID: "elder", Kind: NPCElder}},
 			Roster: []RosterEntry{{Slot: 0, Name: "good-01", Flags: RosterBot}, {Slot: 5, Name: "小明"}},
-			Full: []byte{0x81, 1, 0, 0, 0}},
+			Full:   []byte{0x81, 1, 0, 0, 0}},
 		"terrain": &Terrain{Grid: Grid{NX: 3, NY: 2, CellMM: 5000}, BaseCM: 16050,
 			Elev: []uint16{0, 5, 5, 10, 10, NoElev}, LandUse: []uint8{1, 1, 2, 2, 2, 0}},
 		"prompt": &Prompt{Inject: "prompt_leave", Tick: 2400, Question: Text{ZH: "水漫上了路面，怎么走？", EN: "Water is over the road. Which way?"},
@@ -61,10 +61,10 @@ func sampleMessages() map[string]Message {
 		"score":       &Score{Score: 30, Max: 100, Items: items},
 		"results": &Results{Results: []Result{{Slot: 5, Name: "小明", Score: 30, Outcome: "safe", Items: items,
 			Objectives: []ObjectiveResult{{ID: "evacuate", Title: Text{ZH: "撤离", EN: "Evacuate"}, Rating: "S", Points: 30, Max: 50}}}}},
-		"error":  &ErrorMsg{Code: CodeForbidden, Text: "participants cannot start the drill"},
-		"phase":  &PhaseChange{Phase: PhasePaused, Tick: 5000},
-		"roster": &Roster{Entries: []RosterEntry{{Slot: 6, Name: "Ana", Flags: RosterAway}}},
-		"pose":   &Pose{Ack: 130, AckBits: 0xfffffffe, Seq: 981, TickHint: 1198, MoveX: 600, MoveY: -800, Heading: 27000, Run: true, Head: &head, Hands: &hands},
+		"error":    &ErrorMsg{Code: CodeForbidden, Text: "participants cannot start the drill"},
+		"phase":    &PhaseChange{Phase: PhasePaused, Tick: 5000},
+		"roster":   &Roster{Entries: []RosterEntry{{Slot: 6, Name: "Ana", Flags: RosterAway}}},
+		"pose":     &Pose{Ack: 130, AckBits: 0xfffffffe, Seq: 981, TickHint: 1198, MoveX: 600, MoveY: -800, Heading: 27000, Run: true, Head: &head, Hands: &hands},
 		"pose_min": &Pose{Seq: 1, Heading: 9000},
 	}
 }
