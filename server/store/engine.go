@@ -1,0 +1,90 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"math"
+
+	"github.com/rescuedrill/rescuedrill/engine"
+)
+
+// SourceHash names a scenario's exact source: the SHA-256 of its bytes in
+// hex, as Drill.ScenarioHash records it.
+func SourceHash(src []byte) string {
+	h := sha256.Sum256(src)
+	return hex.EncodeToString(h[:])
+}
+
+// FromEngine converts the engine's results (World.Results, or a headless
+// Outcome's Participants) for SaveResults.
+func FromEngine(rs []engine.Result) []ParticipantResult {
+	out := make([]ParticipantResult, 0, len(rs))
+	for _, r := range rs {
+		p := ParticipantResult{
+			Participant: Participant{Slot: r.ID, Name: r.Name, Policy: r.Policy},
+			Score:       r.Score,
+			Outcome:     r.Outcome,
+		}
+		for _, it := range r.Breakdown {
+			p.Breakdown = append(p.Breakdown, Item{Rule: it.Rule, Kind: it.Kind, Tick: it.Tick, Points: it.Points,
+				Max: it.Max, Applicable: it.Applicable, ReasonEN: it.ReasonEN, ReasonZH: it.ReasonZH})
+		}
+		for _, o := range r.Objectives {
+			p.Objectives = append(p.Objectives, Objective{ID: o.ID, TitleEN: o.Title.EN, TitleZH: o.Title.ZH,
+				Rating: o.Rating, Points: o.Points, Max: o.Max})
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// KeyEvent reports whether an event belongs in the after-action timeline:
+// warnings, messages, prompts and answers, warning signs, slides, harm,
+// symptoms, help, joins and leaves, and the end. Moves, place crossings and
+// task decisions (already in each breakdown) are left out.
+func KeyEvent(k engine.EventKind) bool {
+	switch k {
+	case engine.EvJoined, engine.EvLeft, engine.EvWarning, engine.EvMessage, engine.EvPrompt, engine.EvAnswered,
+		engine.EvCueAppeared, engine.EvSlideStarted, engine.EvSlideStopped, engine.EvSwept, engine.EvBuried,
+		engine.EvHelped, engine.EvSymptoms, engine.EvCollapsed, engine.EvRecovered, engine.EvDrillEnded:
+		return true
+	}
+	return false
+}
+
+// EventFrom converts one engine event. A value that is not a finite number
+// becomes 0.
+func EventFrom(e engine.Event) Event {
+	v := e.Value
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		v = 0
+	}
+	who := e.Who
+	if who < 0 {
+		who = -1
+	}
+	return Event{Tick: e.Tick, Kind: e.Kind.String(), Who: who, NPC: e.NPC, Ref: e.Ref, Level: e.Level, Value: v}
+}
+
+// Timeline collects a drill's key events as the drill runs. Observe fits
+// headless.Options.OnEvents and is what a server's drill loop calls after
+// each World.Step. It keeps the first MaxTimeline events and counts the
+// rest in Dropped.
+type Timeline struct {
+	Events  []Event
+	Dropped int
+}
+
+// Observe takes one tick's events.
+func (t *Timeline) Observe(_ uint64, evs []engine.Event) {
+	for _, e := range evs {
+		if !KeyEvent(e.Kind) {
+			continue
+		}
+		if len(t.Events) >= MaxTimeline {
+			t.Dropped++
+			continue
+		}
+		t.Events = append(t.Events, EventFrom(e))
+	}
+}
