@@ -12,6 +12,13 @@ type EncoderConfig struct {
 	WaterThreshold  uint16 // cm a water cell must change by before its tile is resent (default 2)
 	DebrisThreshold uint16 // the same for debris (default 2)
 	StreamBudget    int    // bytes of a snapshot sent on the stream fallback (default 16 KiB)
+	// Target is the average snapshot size the encoder aims for: tiles get
+	// what the header and entities leave of it (at least TileFloor) through
+	// a token bucket holding up to 8 × Target, so a spreading flood stays
+	// within the downstream budget. Default 400 B (64 kbit/s at 20
+	// snapshots/s); negative for no limit.
+	Target    int
+	TileFloor int // tile bytes per snapshot granted however busy the entities are (default 48)
 }
 
 // DefaultHistory is how many snapshots an encoder and a decoder keep.
@@ -29,6 +36,12 @@ func (c EncoderConfig) withDefaults() EncoderConfig {
 	}
 	if c.StreamBudget <= 0 {
 		c.StreamBudget = 16 << 10
+	}
+	if c.Target == 0 {
+		c.Target = 400
+	}
+	if c.TileFloor <= 0 {
+		c.TileFloor = 48
 	}
 	return c
 }
@@ -55,6 +68,7 @@ type tileRef struct {
 	pend    []sendRec
 	sent    []uint32
 	unknown bool
+	waiting int // snapshots this tile has been a candidate without being sent
 }
 
 type sendRec struct {
@@ -85,6 +99,7 @@ type SnapshotEncoder struct {
 	cands  []candidate
 	ups    []tileUpdate
 	buf    []byte
+	tokens int                           // tile bytes the bucket allows now
 	onSend func(id uint32, u tileUpdate) // tests
 }
 
@@ -260,6 +275,10 @@ func (e *SnapshotEncoder) encode(s *State, budget int, full bool) ([]byte, bool)
 		stream, budget = true, max(e.cfg.StreamBudget, len(b))
 	}
 	room := budget - len(b)
+	if e.cfg.Target > 0 && !full {
+		e.tokens = min(e.tokens+max(e.cfg.TileFloor, e.cfg.Target-len(b)), 8*e.cfg.Target)
+		room = min(room, e.tokens)
+	}
 	fields := [2]*Field{s.Water, s.Debris}
 	for l := 0; l < 2; l++ {
 		f := fields[l]
@@ -274,9 +293,12 @@ func (e *SnapshotEncoder) encode(s *State, budget int, full bool) ([]byte, bool)
 		sec |= secWater << l
 		b = appendTiles(b, e.grid, id, ups)
 		room -= len(b) - before
+		if e.cfg.Target > 0 && !full {
+			e.tokens -= len(b) - before
+		}
 		for _, u := range ups {
 			t := &e.refs[l][u.index]
-			t.unknown = false
+			t.unknown, t.waiting = false, 0
 			if full {
 				t.conf, t.confID = u.tile, id
 				continue
@@ -326,11 +348,14 @@ func (e *SnapshotEncoder) pickTiles(l int, f *Field, id uint32, room int, full b
 		}
 		pri := tileChange(cur, ref.ref(), thr)
 		if ref.unknown {
-			pri = math.MaxInt32
+			pri = 1 << 40
 		}
 		if pri == 0 {
+			ref.waiting = 0
 			continue
 		}
+		ref.waiting++
+		pri *= ref.waiting // ageing: nothing waits for ever
 		e.cands = append(e.cands, candidate{priority: pri, u: tileUpdate{layer: l, index: i, tile: cur}})
 	}
 	if len(e.cands) == 0 {
@@ -372,9 +397,11 @@ func (e *SnapshotEncoder) pickTiles(l int, f *Field, id uint32, room int, full b
 	return e.ups
 }
 
-// tileChange returns 0 if tile cur is within thr of ref everywhere with
-// the same dry cells, else a priority: the largest change, plus 2^20 if a
-// cell turned wet or dry.
+// tileChange returns 0 if no cell of cur differs from ref by its
+// threshold, max(thr, ref/64) (1.6 % of the depth: 2 cm in shallow water,
+// 28 cm at 18 m, where nobody stands), and no cell turned wet or dry; else
+// a priority: the largest change over its threshold, in units of
+// thresholds ×16, plus 2^20 if a cell turned wet or dry.
 func tileChange(cur, ref *Tile, thr int) int {
 	c, r := orZero(cur), orZero(ref)
 	worst, wet := 0, false
@@ -384,8 +411,9 @@ func tileChange(cur, ref *Tile, thr int) int {
 		if d < 0 {
 			d = -d
 		}
-		if d > worst {
-			worst = d
+		t := max(thr, b>>6)
+		if d >= t && d*16/t > worst {
+			worst = d * 16 / t
 		}
 		if (a == 0) != (b == 0) {
 			wet = true
@@ -394,8 +422,5 @@ func tileChange(cur, ref *Tile, thr int) int {
 	if wet {
 		return worst + 1<<20
 	}
-	if worst >= thr {
-		return worst
-	}
-	return 0
+	return worst
 }
