@@ -53,7 +53,9 @@ func KeyEvent(k engine.EventKind) bool {
 }
 
 // EventFrom converts one engine event. A value that is not a finite number
-// becomes 0.
+// becomes 0. A join event's Ref (the display name) is dropped: the name is
+// kept once, in the participant's row, so deleting or correcting it there
+// leaves no copy behind.
 func EventFrom(e engine.Event) Event {
 	v := e.Value
 	if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -63,7 +65,11 @@ func EventFrom(e engine.Event) Event {
 	if who < 0 {
 		who = -1
 	}
-	return Event{Tick: e.Tick, Kind: e.Kind.String(), Who: who, NPC: e.NPC, Ref: e.Ref, Level: e.Level, Value: v}
+	ref := e.Ref
+	if e.Kind == engine.EvJoined {
+		ref = ""
+	}
+	return Event{Tick: e.Tick, Kind: e.Kind.String(), Who: who, NPC: e.NPC, Ref: ref, Level: e.Level, Value: v}
 }
 
 // Timeline collects a drill's key events as the drill runs. Observe fits

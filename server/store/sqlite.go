@@ -57,6 +57,13 @@ func Open(path string) (*SQLite, error) {
 	if strings.HasPrefix(path, "file:") {
 		path = "./" + path // a plain file name, never a URI
 	}
+	// A new database is readable by its owner only (SQLite gives the WAL
+	// files the database's permissions); an empty file is an empty database.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, os.ErrExist) {
+		return nil, fmt.Errorf("store: %w", err)
+	}
 	common := fmt.Sprintf("_busy_timeout=%d&_foreign_keys=1", busyMillis)
 	w, err := sql.Open("sqlite", path+"?"+common+"&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate")
 	if err != nil {

@@ -463,6 +463,9 @@ func TestReopenAfterClose(t *testing.T) {
 	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Errorf("a new data directory should be private to the user: %v %v", fi, err)
 	}
+	if fi, err := os.Stat(s.Path()); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("a new database should be private to the user: %v %v", fi, err)
+	}
 	s2, err := OpenDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -666,13 +669,14 @@ func TestFromEngineAndTimeline(t *testing.T) {
 	}
 	var tl Timeline
 	tl.Observe(7, []engine.Event{
+		{Tick: 0, Kind: engine.EvJoined, Who: 2, Ref: "李雷", Level: "good"},
 		{Tick: 7, Kind: engine.EvWarning, Who: -1, Ref: "flood", Level: "red"},
 		{Tick: 7, Kind: engine.EvEnteredPlace, Who: 2, Ref: "school"},
 		{Tick: 7, Kind: engine.EvTaskDone, Who: 2, Ref: "o/t", Value: 10},
 		{Tick: 7, Kind: engine.EvSwept, Who: 2, X: 10, Y: 20},
 		{Tick: 7, Kind: engine.EvCollapsed, Who: -1, NPC: "crowd#3"},
 	})
-	wt := []Event{{Tick: 7, Kind: "warning", Who: -1, Ref: "flood", Level: "red"}, {Tick: 7, Kind: "swept", Who: 2},
+	wt := []Event{{Tick: 0, Kind: "joined", Who: 2, Level: "good"}, {Tick: 7, Kind: "warning", Who: -1, Ref: "flood", Level: "red"}, {Tick: 7, Kind: "swept", Who: 2},
 		{Tick: 7, Kind: "collapsed", Who: -1, NPC: "crowd#3"}}
 	if !reflect.DeepEqual(tl.Events, wt) {
 		t.Errorf("timeline:\n got %+v\nwant %+v", tl.Events, wt)
