@@ -30,6 +30,9 @@ Usage:
         --timeline                print warnings, signs, slides and harm as they happen (stderr)
         --stop-at 4m              stop early (quick checks; scores are provisional)
   drill replay FILE [--json]    re-simulate a replay file; exit 1 on any hash mismatch
+  drill results [DRILL_ID]      list the stored drills, or print one drill's results
+        --data DIR                data directory of drill serve (default: user data dir)
+        --json                    print JSON instead of text
 
 Try:
   drill run flood --bots good:20,naive:20
@@ -56,6 +59,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdRun(args[1:], stdout, stderr)
 	case "replay":
 		err = cmdReplay(args[1:], stdout, stderr)
+	case "results":
+		err = cmdResults(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:
