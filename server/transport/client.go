@@ -1,0 +1,81 @@
+package transport
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"time"
+
+	"github.com/quic-go/quic-go"
+	"github.com/quic-go/quic-go/http3"
+	"github.com/quic-go/webtransport-go"
+)
+
+// clientQUICConfig is what Go clients and bots dial with.
+func clientQUICConfig() *quic.Config {
+	return &quic.Config{
+		HandshakeIdleTimeout:             5 * time.Second,
+		MaxIdleTimeout:                   30 * time.Second,
+		KeepAlivePeriod:                  10 * time.Second,
+		MaxIncomingStreams:               8,
+		MaxIncomingUniStreams:            8,
+		EnableDatagrams:                  true,
+		EnableStreamResetPartialDelivery: true,
+	}
+}
+
+// Dial connects to a server over raw QUIC with ALPN "rescuedrill/1". tlsConf
+// is usually PinnedTLS(hash) (or nil to verify against the system roots);
+// its NextProtos are replaced. The caller opens the control stream with
+// OpenStream.
+func Dial(ctx context.Context, addr string, tlsConf *tls.Config) (ClientConn, error) {
+	tc := clientTLS(tlsConf, ALPN)
+	qc, err := quic.DialAddr(ctx, addr, tc, clientQUICConfig())
+	if err != nil {
+		return nil, fmt.Errorf("transport: dial %s: %w", addr, err)
+	}
+	return wrapQUIC(qc, defaultDatagramQueue, nil), nil
+}
+
+// DialWebTransport opens a WebTransport session at url
+// ("https://host:port/wt") the way a browser does (used by tests and Go
+// tools). The session's QUIC connection is closed with the session.
+func DialWebTransport(ctx context.Context, url string, tlsConf *tls.Config) (ClientConn, error) {
+	var qconn *quic.Conn
+	d := &webtransport.Transport{
+		TLSClientConfig: clientTLS(tlsConf, http3.NextProtoH3),
+		QUICConfig:      clientQUICConfig(),
+		Config: &webtransport.Config{
+			MaxIncomingStreams:    4,
+			MaxIncomingUniStreams: 4,
+			MaxIncomingData:       1 << 20,
+		},
+		DialAddr: func(ctx context.Context, addr string, tc *tls.Config, qcfg *quic.Config) (*quic.Conn, error) {
+			qc, err := quic.DialAddrEarly(ctx, addr, tc, qcfg)
+			qconn = qc
+			return qc, err
+		},
+	}
+	rsp, sess, err := d.Dial(ctx, url, nil)
+	if err != nil {
+		if rsp != nil {
+			return nil, fmt.Errorf("transport: WebTransport dial %s: %s: %w", url, rsp.Status, err)
+		}
+		return nil, fmt.Errorf("transport: WebTransport dial %s: %w", url, err)
+	}
+	return wrapSession(sess, qconn, defaultDatagramQueue, nil), nil
+}
+
+func clientTLS(tlsConf *tls.Config, proto string) *tls.Config {
+	var tc *tls.Config
+	if tlsConf == nil {
+		tc = &tls.Config{}
+	} else {
+		tc = tlsConf.Clone()
+	}
+	tc.NextProtos = []string{proto}
+	if tc.MinVersion < tls.VersionTLS13 {
+		tc.MinVersion = tls.VersionTLS13
+	}
+	return tc
+}
