@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/rescuedrill/rescuedrill/engine"
+	"github.com/rescuedrill/rescuedrill/engine/terrain"
 )
 
 // Capturer turns an engine.World into States tick after tick. It keeps the
@@ -156,4 +157,36 @@ func (c *Capturer) npcHeading(i int, e *Entity) uint16 {
 	}
 	p.Heading = h
 	return h
+}
+
+// TerrainOf builds the Terrain message of a map: elevations in cm above
+// the lowest cell (no-data cells NoElev), and land use if the map has it.
+func TerrainOf(m *terrain.Map) *Terrain {
+	g := m.Elev
+	t := &Terrain{Grid: Grid{NX: g.NX, NY: g.NY, CellMM: uint32(g.Cell*1000 + 0.5)}}
+	lo := math.Inf(1)
+	for _, v := range g.V {
+		if !g.IsNoData(v) {
+			lo = math.Min(lo, v)
+		}
+	}
+	if math.IsInf(lo, 1) {
+		lo = 0
+	}
+	t.BaseCM = int64(math.Floor(lo * 100))
+	t.Elev = make([]uint16, len(g.V))
+	for i, v := range g.V {
+		if g.IsNoData(v) {
+			t.Elev[i] = NoElev
+			continue
+		}
+		t.Elev[i] = uint16(math.Min(NoElev-1, math.Max(0, math.Round(v*100)-float64(t.BaseCM))))
+	}
+	if m.LandUse != nil {
+		t.LandUse = make([]uint8, len(m.LandUse))
+		for i, lu := range m.LandUse {
+			t.LandUse[i] = uint8(lu)
+		}
+	}
+	return t
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/rescuedrill/rescuedrill/engine"
@@ -205,4 +206,26 @@ func TestSnapshotSizeFloodDrill(t *testing.T) {
 		}
 	}
 	t.Logf("cells further off than the threshold at the end: %d of %d", off, len(got))
+}
+
+// TestTerrainSizes reports the Terrain message of every built-in map and
+// checks it round-trips.
+func TestTerrainSizes(t *testing.T) {
+	for _, name := range scenarios.Builtins() {
+		ld, err := scenarios.Builtin(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tm := TerrainOf(ld.Map)
+		b := Marshal(nil, tm)
+		got, err := DecodeMessage(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gt := got.(*Terrain)
+		if gt.Hash != tm.Hash || len(gt.Elev) != len(tm.Elev) || !slices.Equal(gt.Elev, tm.Elev) || !slices.Equal(gt.LandUse, tm.LandUse) {
+			t.Fatalf("%s: terrain round trip differs", name)
+		}
+		t.Logf("%s: %d×%d terrain message %d B", name, tm.Grid.NX, tm.Grid.NY, len(b))
+	}
 }
