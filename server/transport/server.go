@@ -83,14 +83,35 @@ type Stats struct {
 	HandshakeFailures    uint64 // QUIC connection attempts that never completed their handshake (wrong ALPN, bad certificate, timeouts)
 	Refused              uint64 // closed because the accept queue was full, or refused WebTransport upgrades
 	DatagramsDropped     uint64 // outgoing datagrams dropped (full queue, too large after the fact)
+	Open                 int64  // delivered connections (both kinds) not yet closed
 }
 
 type serverStats struct {
 	quicAccepted, wtAccepted, h3Conns, handshakeFailures, refused, datagramsDropped atomic.Uint64
+	open                                                                            atomic.Int64
 }
 
 // Server listens on one UDP port for raw QUIC (ALPN "rescuedrill/1") and
 // HTTP/3 + WebTransport ("h3"), and on the same TCP port number for HTTPS.
+//
+// How: the server owns one quic.Transport over its UDP socket and one
+// quic.EarlyListener offering both ALPNs, and routes each connection by the
+// negotiated protocol: "rescuedrill/1" connections become Conns as they are;
+// "h3" connections go to webtransport.Server.ServeQUICConn, whose HTTP/3
+// handler upgrades CONNECT requests on WebTransportPath to sessions (Conns)
+// and gives every other request to Config.Handler. A TCP listener on the
+// same port number serves Config.Handler over HTTPS (HTTP/2 or 1.1) and
+// advertises HTTP/3 with Alt-Svc. An unknown ALPN fails the TLS handshake
+// (counted in Stats.HandshakeFailures).
+//
+// 0-RTT is disabled (see quicConfig), so nothing a client sends can be
+// replayed into a drill.
+//
+// quic-go asks the kernel for 7 MiB UDP buffers and logs "failed to
+// sufficiently increase receive buffer size" where net.core.rmem_max is
+// lower; raise it (sysctl -w net.core.rmem_max=7500000
+// net.core.wmem_max=7500000) on a busy server or set
+// QUIC_GO_DISABLE_RECEIVE_BUFFER_WARNING=true (the tests do).
 type Server struct {
 	cfg    Config
 	log    *slog.Logger
@@ -316,6 +337,7 @@ func (s *Server) Stats() Stats {
 		HandshakeFailures:    s.stats.handshakeFailures.Load(),
 		Refused:              s.stats.refused.Load(),
 		DatagramsDropped:     s.stats.datagramsDropped.Load(),
+		Open:                 s.stats.open.Load(),
 	}
 }
 
@@ -418,6 +440,8 @@ func (s *Server) dispatch(qc *quic.Conn) {
 // deliver hands c to Accept, waiting up to HandshakeTimeout for a place in
 // the queue; a connection that gets none is closed with CodeBusy.
 func (s *Server) deliver(c Conn) bool {
+	s.stats.open.Add(1)
+	context.AfterFunc(c.Context(), func() { s.stats.open.Add(-1) })
 	select {
 	case s.accept <- c:
 		return true

@@ -208,6 +208,14 @@ func TestWebTransport(t *testing.T) {
 		t.Fatalf("kind %q", c.Kind())
 	}
 	exercise(t, ctx, c)
+	// A SafeDatagramSize payload fits even with the session prefix.
+	if err := c.SendDatagram(make([]byte, SafeDatagramSize)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return c.(StatsConn).ConnStats().DatagramsSent >= 2 })
+	if st := c.(StatsConn).ConnStats(); st.DatagramsTooLarge != 0 {
+		t.Fatalf("conn stats %+v", st)
+	}
 	if k := <-kinds; k != KindWebTransport {
 		t.Fatalf("server kind %q", k)
 	}
@@ -648,4 +656,43 @@ func pemPair(t *testing.T, cert tls.Certificate) (certPEM, keyPEM []byte) {
 	certPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]})
 	keyPEM = pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
 	return certPEM, keyPEM
+}
+
+func TestAcceptQueueFullClosesWithBusy(t *testing.T) {
+	t.Parallel()
+	s, hash := startServer(t, func(c *Config) {
+		c.AcceptQueue = 1
+		c.HandshakeTimeout = 300 * time.Millisecond
+	})
+	ctx := testCtx(t)
+	// Nobody calls Accept: the first connection waits in the queue, the
+	// second is closed with CodeBusy once HandshakeTimeout passed.
+	c1, err := Dial(ctx, s.Addr().String(), PinnedTLS(hash))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c1.CloseWithError(0, "")
+	waitFor(t, func() bool { return s.Stats().Open == 1 })
+	c2, err := Dial(ctx, s.Addr().String(), PinnedTLS(hash))
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-c2.Context().Done():
+	case <-ctx.Done():
+		t.Fatal("second connection not refused")
+	}
+	var ae *quic.ApplicationError
+	if err := context.Cause(c2.Context()); !errors.As(err, &ae) || ae.ErrorCode != CodeBusy {
+		t.Fatalf("close cause %v", err)
+	}
+	waitFor(t, func() bool { st := s.Stats(); return st.Refused == 1 && st.Open == 1 })
+	// The queued one is still delivered.
+	sc, err := s.Accept(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c1.CloseWithError(0, "bye")
+	<-sc.Context().Done()
+	waitFor(t, func() bool { return s.Stats().Open == 0 })
 }

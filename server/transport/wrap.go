@@ -19,7 +19,9 @@ import (
 type ClientConn interface {
 	Conn
 	// OpenStream opens a new bidirectional stream, waiting while the
-	// server's stream limit is reached.
+	// server's stream limit is reached. QUIC announces a stream with its
+	// first bytes: the server's AcceptStream returns only after the client
+	// wrote something (send the join message right away).
 	OpenStream(ctx context.Context) (Stream, error)
 }
 
@@ -76,7 +78,9 @@ type StatsConn interface {
 // too large (above a limit quic-go reported earlier on this connection, or
 // above MaxDatagram bytes); the first too-large datagram between
 // SafeDatagramSize and quic-go's current limit is dropped asynchronously and
-// teaches the conn the limit.
+// teaches the conn the limit (on loopback quic-go starts at 1243 bytes for
+// raw QUIC). The learned limit is kept for the connection's life even if path
+// MTU discovery later allows more; budget with SafeDatagramSize.
 type conn struct {
 	kind   string
 	ctx    context.Context
