@@ -184,7 +184,7 @@ func TestBadInputCodes(t *testing.T) {
 		{"bad utf8", []byte{0x01, 1, 1, 0, 1, 0xff}, CodeBadValue},
 		{"varint not minimal", []byte{0x04, 0x80, 0x00}, CodeMalformed},
 		{"varint over 53 bits", []byte{0x04, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x10}, CodeMalformed},
-		{"bool 2", append(Marshal(nil, &Score{}), 0)[:1], CodeTruncated},
+		{"bool 2", boolTwo(), CodeBadValue},
 		{"pose move 1001", Marshal(nil, &Pose{MoveX: 1001}), CodeBadValue},
 		{"pose heading 36000", Marshal(nil, &Pose{Heading: 36000}), CodeBadValue},
 		{"choice kind 0", Marshal(nil, &Choice{}), CodeBadValue},
@@ -262,5 +262,28 @@ func TestGoldenMessages(t *testing.T) {
 	msgs := sampleMessages()
 	for _, name := range []string{"hello", "welcome", "choice", "choice_ack", "command", "warning", "prompt", "error", "pose", "pose_min", "terrain", "score"} {
 		golden(t, name, Marshal(nil, msgs[name]))
+	}
+}
+
+// boolTwo is a Score whose one item has applicable = 2.
+func boolTwo() []byte {
+	b := Marshal(nil, &Score{Items: []Item{{Rule: "a", Kind: "b", ReasonZH: "c", ReasonEN: "d"}}})
+	// type, score, max, count, rule(2), kind(2), tick, points, max, applicable …
+	b[1+1+1+1+2+2+1+1+1] = 2
+	return b
+}
+
+func TestEngineInputs(t *testing.T) {
+	p := &Pose{MoveX: 500, MoveY: -500, Heading: 9000, Run: true}
+	in := PoseInputs(p, nil, 10, 3)
+	if len(in) != 2 || in[0].Validate() != nil || in[1].Validate() != nil || in[1].Heading != 9000 {
+		t.Fatalf("%+v", in)
+	}
+	if in := PoseInputs(p, p, 11, 3); len(in) != 0 {
+		t.Fatalf("unchanged pose gave %+v", in)
+	}
+	c := ChoiceInput(&Choice{Kind: ChoiceAnswer, Action: "prompt_leave", Target: "stairs"}, 12, 3)
+	if c.Validate() != nil || c.Target != "stairs" {
+		t.Fatalf("%+v", c)
 	}
 }
