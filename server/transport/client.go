@@ -3,7 +3,9 @@ package transport
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
+	"net"
 	"time"
 
 	"github.com/quic-go/quic-go"
@@ -78,4 +80,52 @@ func clientTLS(tlsConf *tls.Config, proto string) *tls.Config {
 		tc.MinVersion = tls.VersionTLS13
 	}
 	return tc
+}
+
+// Dialer dials many raw-QUIC connections from one UDP socket (network bots
+// and load tests: a thousand participants need not mean a thousand sockets).
+type Dialer struct {
+	udp *net.UDPConn
+	tr  *quic.Transport
+}
+
+// NewDialer binds a UDP socket at localAddr ("127.0.0.1:0", ":0").
+func NewDialer(localAddr string) (*Dialer, error) {
+	ua, err := net.ResolveUDPAddr("udp", localAddr)
+	if err != nil {
+		return nil, fmt.Errorf("transport: dialer address %q: %w", localAddr, err)
+	}
+	udp, err := net.ListenUDP("udp", ua)
+	if err != nil {
+		return nil, fmt.Errorf("transport: dialer: %w", err)
+	}
+	return &Dialer{udp: udp, tr: &quic.Transport{Conn: udp}}, nil
+}
+
+// Dial is like the package-level Dial over the Dialer's socket.
+func (d *Dialer) Dial(ctx context.Context, addr string, tlsConf *tls.Config) (ClientConn, error) {
+	ua, err := net.ResolveUDPAddr("udp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("transport: dial %s: %w", addr, err)
+	}
+	tc := clientTLS(tlsConf, ALPN)
+	if tc.ServerName == "" {
+		if host, _, err := net.SplitHostPort(addr); err == nil {
+			tc.ServerName = host
+		}
+	}
+	qc, err := d.tr.Dial(ctx, ua, tc, clientQUICConfig())
+	if err != nil {
+		return nil, fmt.Errorf("transport: dial %s: %w", addr, err)
+	}
+	return wrapQUIC(qc, defaultDatagramQueue, nil), nil
+}
+
+// Close closes every connection dialed through d and its socket.
+func (d *Dialer) Close() error {
+	err := d.tr.Close()
+	if cerr := d.udp.Close(); err == nil && cerr != nil && !errors.Is(cerr, net.ErrClosed) {
+		err = cerr
+	}
+	return err
 }

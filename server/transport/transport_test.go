@@ -110,6 +110,9 @@ func exercise(t *testing.T, ctx context.Context, c ClientConn) {
 	if err != nil {
 		t.Fatal("open stream:", err)
 	}
+	if _, ok := st.(DeadlineStream); !ok {
+		t.Fatalf("%T is not a DeadlineStream", st)
+	}
 	msg := []byte("hello control stream")
 	if _, err := st.Write(msg); err != nil {
 		t.Fatal(err)
@@ -429,11 +432,21 @@ func TestFiftyConcurrentConnections(t *testing.T) {
 	echoServer(t, s)
 	ctx := testCtx(t)
 	const n = 50
+	// Half dial with their own socket, half share one Dialer's socket.
+	d, err := NewDialer("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for i := range n {
 		wg.Go(func() {
-			c, err := Dial(ctx, s.Addr().String(), PinnedTLS(hash))
+			dial := Dial
+			if i%2 == 1 {
+				dial = d.Dial
+			}
+			c, err := dial(ctx, s.Addr().String(), PinnedTLS(hash))
 			if err != nil {
 				errs <- err
 				return

@@ -274,3 +274,18 @@ var (
 	_ ClientConn = (*conn)(nil)
 	_ StatsConn  = (*conn)(nil)
 )
+
+// DeadlineStream is implemented by every Stream this package returns
+// (quic-go and webtransport-go streams alike): the session layer can bound
+// a read of the control stream without a goroutine.
+type DeadlineStream interface {
+	Stream
+	SetReadDeadline(t time.Time) error
+	SetWriteDeadline(t time.Time) error
+	SetDeadline(t time.Time) error
+}
+
+var (
+	_ DeadlineStream = (*quic.Stream)(nil)
+	_ DeadlineStream = (*webtransport.Stream)(nil)
+)
