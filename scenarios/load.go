@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"testing/fstest"
 
 	"github.com/rescuedrill/rescuedrill/engine/terrain"
 )
@@ -283,4 +284,12 @@ func mapNames(maps fs.FS) []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// LoadSource loads a scenario from its YAML bytes: one uploaded to the
+// server, or the copy a replay file carries. Map files cannot come along,
+// so its map must be a built-in one (map.name).
+func LoadSource(name string, src []byte) (*Loaded, error) {
+	fsys := fstest.MapFS{name: &fstest.MapFile{Data: src}}
+	return Load(fsys, name)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"path/filepath"
 	"slices"
-	"testing/fstest"
 
 	"github.com/rescuedrill/rescuedrill/engine"
 	"github.com/rescuedrill/rescuedrill/scenarios"
@@ -40,8 +39,7 @@ func openScenario(arg string) (*loaded, error) {
 // in the replay; a built-in map is found by name, and a file-based map must
 // sit beside the replay's scenario name as it did when recorded.
 func scenarioFromSource(name string, src []byte) (*loaded, error) {
-	fsys := fstest.MapFS{name: &fstest.MapFile{Data: src}}
-	l, err := scenarios.Load(fsys, name)
+	l, err := scenarios.LoadSource(name, src)
 	if err != nil {
 		return nil, err
 	}

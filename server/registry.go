@@ -1,0 +1,307 @@
+// Package server runs many drills at once for many participants: a
+// registry of live drills with their join codes and facilitator tokens, the
+// sessions that speak the wire protocol to clients, and the recovery of
+// running drills from their journals after a crash.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/rescuedrill/rescuedrill/engine"
+	"github.com/rescuedrill/rescuedrill/engine/replay"
+	"github.com/rescuedrill/rescuedrill/scenarios"
+	"github.com/rescuedrill/rescuedrill/server/drill"
+	"github.com/rescuedrill/rescuedrill/server/journal"
+)
+
+// Errors callers map to protocol error codes.
+var (
+	ErrNoSuchDrill    = errors.New("server: no drill has that join code")
+	ErrRateLimited    = errors.New("server: too many join attempts; wait a little")
+	ErrNotFacilitator = errors.New("server: facilitator token required")
+	ErrScenario       = errors.New("server: scenario problem")
+)
+
+// Entry is one drill in the registry.
+type Entry struct {
+	ID       string
+	Code     string // short join code participants type
+	Scenario string
+	Source   []byte
+	Setup    engine.Setup
+	Created  time.Time
+	Drill    *drill.Drill
+
+	facilitator string
+	cancel      context.CancelFunc
+}
+
+// IsFacilitator checks a facilitator token in constant time.
+func (e *Entry) IsFacilitator(token string) bool {
+	return token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(e.facilitator)) == 1
+}
+
+// Registry holds the live drills.
+type Registry struct {
+	dir   string // journals
+	clock drill.Clock
+	log   *slog.Logger
+	lim   *limiter
+
+	mu     sync.Mutex
+	byID   map[string]*Entry
+	byCode map[string]*Entry
+	wg     sync.WaitGroup
+}
+
+// NewRegistry keeps journals under dataDir/journals.
+func NewRegistry(dataDir string, clock drill.Clock, log *slog.Logger) (*Registry, error) {
+	dir := filepath.Join(dataDir, "journals")
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Registry{dir: dir, clock: clock, log: log, lim: newLimiter(clock, 10, 30*time.Second),
+		byID: map[string]*Entry{}, byCode: map[string]*Entry{}}, nil
+}
+
+// CreateRequest asks for a new drill: a built-in scenario by name, or an
+// uploaded scenario's YAML (which must use a built-in map).
+type CreateRequest struct {
+	Scenario string
+	Source   []byte
+	Seed     uint64
+}
+
+// Create starts a drill in the lobby and returns it with the facilitator
+// token that controls it.
+func (r *Registry) Create(ctx context.Context, req CreateRequest) (*Entry, string, error) {
+	name, src, setup, err := loadScenario(req)
+	if err != nil {
+		return nil, "", err
+	}
+	id, code, fac := newID(), "", newSecret()
+	hdr := replay.Header{Scenario: name, Source: src, Seed: req.Seed, TickHz: tickHz(setup.Scenario), EngineVersion: engine.Version}
+	j, err := journal.Create(r.dir, id, hdr)
+	if err != nil {
+		return nil, "", err
+	}
+	d, err := drill.New(drill.Config{ID: id, Setup: setup, Seed: req.Seed, Journal: j, Clock: r.clock})
+	if err != nil {
+		j.Close()
+		return nil, "", err
+	}
+	e := &Entry{ID: id, Scenario: name, Source: src, Setup: setup, Created: r.clock.Now(), Drill: d, facilitator: fac}
+	r.mu.Lock()
+	for code == "" || r.byCode[code] != nil {
+		code = newCode()
+	}
+	e.Code = code
+	r.byID[id], r.byCode[code] = e, e
+	r.mu.Unlock()
+	r.run(e, j)
+	r.log.Info("drill created", "drill", id, "code", code, "scenario", name)
+	return e, fac, nil
+}
+
+// run starts the drill's goroutine; when it returns the journal is closed
+// and the drill stays listed (its results can be read) until Close.
+func (r *Registry) run(e *Entry, j *journal.Journal) {
+	ctx, cancel := context.WithCancel(context.Background())
+	e.cancel = cancel
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		err := e.Drill.Run(ctx)
+		if cerr := j.Close(); err == nil && e.Drill.State() == drill.Ended {
+			err = cerr
+		}
+		if err != nil && !errors.Is(err, context.Canceled) {
+			r.log.Error("drill stopped", "drill", e.ID, "err", err)
+			return
+		}
+		r.log.Info("drill finished", "drill", e.ID, "state", e.Drill.State().String())
+	}()
+}
+
+// ByCode finds a drill by join code. Attempts are rate-limited per client
+// key (the remote address, never stored) so codes cannot be guessed.
+func (r *Registry) ByCode(code, client string) (*Entry, error) {
+	if !r.lim.allow(client) {
+		return nil, ErrRateLimited
+	}
+	r.mu.Lock()
+	e := r.byCode[normaliseCode(code)]
+	r.mu.Unlock()
+	if e == nil {
+		r.lim.fail(client)
+		return nil, ErrNoSuchDrill
+	}
+	return e, nil
+}
+
+// ByID finds a drill by its ID.
+func (r *Registry) ByID(id string) *Entry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.byID[id]
+}
+
+// List returns the drills, newest first.
+func (r *Registry) List() []*Entry {
+	r.mu.Lock()
+	out := make([]*Entry, 0, len(r.byID))
+	for _, e := range r.byID {
+		out = append(out, e)
+	}
+	r.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].Created.After(out[j].Created) || (out[i].Created.Equal(out[j].Created) && out[i].ID < out[j].ID) })
+	return out
+}
+
+// Recover rebuilds every drill whose journal has no end record: the world
+// is re-simulated to its last journalled tick and waits paused for the
+// facilitator to resume it. Join codes and tokens are new (participants
+// and facilitators rejoin with what the server hands out again).
+func (r *Registry) Recover(ctx context.Context) ([]*Entry, error) {
+	recs, err := journal.Recover(r.dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Entry
+	for _, rec := range recs {
+		r.log.Info("journal recovery", "drill", rec.DrillID, "note", rec.Note)
+		if rec.Err != nil {
+			r.log.Error("journal unrecoverable", "drill", rec.DrillID, "err", rec.Err)
+			continue
+		}
+		name, src, setup, err := loadScenario(CreateRequest{Scenario: rec.Log.Header.Scenario, Source: rec.Log.Header.Source})
+		if err != nil {
+			rec.Journal.Close()
+			r.log.Error("recovered drill's scenario does not load", "drill", rec.DrillID, "err", err)
+			continue
+		}
+		w, err := journal.Rebuild(setup, rec.Log)
+		if err != nil {
+			rec.Journal.Close()
+			r.log.Error("recovered drill does not replay", "drill", rec.DrillID, "err", err)
+			continue
+		}
+		d, err := drill.New(drill.Config{ID: rec.DrillID, Setup: setup, Seed: rec.Log.Header.Seed, World: w, Journal: rec.Journal, Clock: r.clock})
+		if err != nil {
+			rec.Journal.Close()
+			return out, err
+		}
+		e := &Entry{ID: rec.DrillID, Scenario: name, Source: src, Setup: setup, Created: r.clock.Now(), Drill: d, facilitator: newSecret()}
+		r.mu.Lock()
+		for e.Code == "" || r.byCode[e.Code] != nil {
+			e.Code = newCode()
+		}
+		r.byID[e.ID], r.byCode[e.Code] = e, e
+		r.mu.Unlock()
+		r.run(e, rec.Journal)
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// FacilitatorToken returns a recovered drill's new facilitator token, for
+// the operator's console (printed by `drill serve` at start-up).
+func (e *Entry) FacilitatorToken() string { return e.facilitator }
+
+// Close stops every drill (their journals stay for recovery or replay).
+func (r *Registry) Close() {
+	r.mu.Lock()
+	for _, e := range r.byID {
+		e.cancel()
+	}
+	r.mu.Unlock()
+	r.wg.Wait()
+}
+
+// loadScenario resolves a create request to a scenario and its map.
+func loadScenario(req CreateRequest) (string, []byte, engine.Setup, error) {
+	if len(req.Source) == 0 {
+		l, err := scenarios.Builtin(req.Scenario)
+		if err != nil {
+			return "", nil, engine.Setup{}, fmt.Errorf("%w: %v", ErrScenario, err)
+		}
+		return req.Scenario, l.Src, engine.Setup{Scenario: l.Scenario, Map: l.Map}, nil
+	}
+	name := req.Scenario
+	if name == "" {
+		name = "uploaded.yaml"
+	}
+	if l, err := scenarios.Builtin(name); err == nil && string(l.Src) == string(req.Source) {
+		return name, l.Src, engine.Setup{Scenario: l.Scenario, Map: l.Map}, nil
+	}
+	l, err := scenarios.LoadSource(name, req.Source)
+	if err != nil {
+		return "", nil, engine.Setup{}, fmt.Errorf("%w: %v", ErrScenario, err)
+	}
+	return name, req.Source, engine.Setup{Scenario: l.Scenario, Map: l.Map}, nil
+}
+
+func tickHz(sc *engine.Scenario) int {
+	if sc.TickHz == 0 {
+		return 20
+	}
+	return sc.TickHz
+}
+
+// Join codes use letters and digits that cannot be mistaken for each
+// other when a teacher reads them out or writes them on a board.
+const codeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// CodeLen is the join code length: 31⁶ ≈ 8.9·10⁸ codes, with attempts
+// limited per client, so guessing one is hopeless.
+const CodeLen = 6
+
+func newCode() string {
+	b := make([]byte, CodeLen)
+	for i := range b {
+		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(codeAlphabet))))
+		b[i] = codeAlphabet[n.Int64()]
+	}
+	return string(b)
+}
+
+func normaliseCode(s string) string {
+	b := []byte(s)
+	out := b[:0]
+	for _, c := range b {
+		switch {
+		case c >= 'a' && c <= 'z':
+			c -= 'a' - 'A'
+		case c == ' ' || c == '-':
+			continue
+		}
+		out = append(out, c)
+	}
+	return string(out)
+}
+
+func newSecret() string {
+	var b [24]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%x", b)
+}
+
+func newID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("d%x", b)
+}
