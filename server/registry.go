@@ -168,7 +168,9 @@ func (r *Registry) List() []*Entry {
 		out = append(out, e)
 	}
 	r.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].Created.After(out[j].Created) || (out[i].Created.Equal(out[j].Created) && out[i].ID < out[j].ID) })
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Created.After(out[j].Created) || (out[i].Created.Equal(out[j].Created) && out[i].ID < out[j].ID)
+	})
 	return out
 }
 

@@ -207,6 +207,7 @@ func (d *Drill) Run(ctx context.Context) error {
 			if d.state != Running {
 				continue
 			}
+			d.drain() // everything submitted before this tick belongs to it
 			start := d.cfg.Clock.Now()
 			if err := d.step(); err != nil {
 				return err
@@ -221,6 +222,18 @@ func (d *Drill) Run(ctx context.Context) error {
 
 // Done is closed when Run returns.
 func (d *Drill) Done() <-chan struct{} { return d.done }
+
+// drain moves every queued input into the next tick's batch.
+func (d *Drill) drain() {
+	for {
+		select {
+		case s := <-d.inputs:
+			d.accept(s)
+		default:
+			return
+		}
+	}
+}
 
 // accept takes a submitted input into the next tick's batch.
 func (d *Drill) accept(s submission) {
