@@ -23,6 +23,7 @@ import (
 	"github.com/rescuedrill/rescuedrill/scenarios"
 	"github.com/rescuedrill/rescuedrill/server/drill"
 	"github.com/rescuedrill/rescuedrill/server/journal"
+	"github.com/rescuedrill/rescuedrill/server/wire"
 )
 
 // Errors callers map to protocol error codes.
@@ -45,6 +46,31 @@ type Entry struct {
 
 	facilitator string
 	cancel      context.CancelFunc
+
+	capturer    *wire.Capturer // made on first use, on the drill goroutine
+	terrainOnce sync.Once
+	terrain     []byte // the Terrain frame, built once per drill
+	terrainHash uint64
+}
+
+// capture quantises the world for clients; it runs on the drill
+// goroutine (drill.Config.Capture and drill.View), so the capturer's tile
+// cache is shared by every session without locks.
+func (e *Entry) capture(w *engine.World, s drill.State) any {
+	if e.capturer == nil {
+		e.capturer = wire.NewCapturer(w)
+	}
+	return e.capturer.Capture(w, phaseOf(s))
+}
+
+// terrainFrame is the Terrain message for this drill's map, framed.
+func (e *Entry) terrainFrame() []byte {
+	e.terrainOnce.Do(func() {
+		t := wire.TerrainOf(e.Setup.Map)
+		e.terrain = wire.AppendFrame(nil, t)
+		e.terrainHash = t.Hash
+	})
+	return e.terrain
 }
 
 // IsFacilitator checks a facilitator token in constant time.
@@ -99,12 +125,14 @@ func (r *Registry) Create(ctx context.Context, req CreateRequest) (*Entry, strin
 	if err != nil {
 		return nil, "", err
 	}
-	d, err := drill.New(drill.Config{ID: id, Setup: setup, Seed: req.Seed, Journal: j, Clock: r.clock})
+	e := &Entry{ID: id, Scenario: name, Source: src, Setup: setup, Created: r.clock.Now(), facilitator: fac}
+	d, err := drill.New(drill.Config{ID: id, Setup: setup, Seed: req.Seed, Journal: j, Clock: r.clock, Capture: e.capture})
 	if err != nil {
 		j.Close()
 		return nil, "", err
 	}
-	e := &Entry{ID: id, Scenario: name, Source: src, Setup: setup, Created: r.clock.Now(), Drill: d, facilitator: fac}
+	e.Drill = d
+	e.terrainFrame()
 	r.mu.Lock()
 	for code == "" || r.byCode[code] != nil {
 		code = newCode()
@@ -202,12 +230,15 @@ func (r *Registry) Recover(ctx context.Context) ([]*Entry, error) {
 			r.log.Error("recovered drill does not replay", "drill", rec.DrillID, "err", err)
 			continue
 		}
-		d, err := drill.New(drill.Config{ID: rec.DrillID, Setup: setup, Seed: rec.Log.Header.Seed, World: w, Journal: rec.Journal, Clock: r.clock})
+		e := &Entry{ID: rec.DrillID, Scenario: name, Source: src, Setup: setup, Created: r.clock.Now(), facilitator: newSecret()}
+		d, err := drill.New(drill.Config{ID: rec.DrillID, Setup: setup, Seed: rec.Log.Header.Seed, World: w, Journal: rec.Journal,
+			Clock: r.clock, Capture: e.capture})
 		if err != nil {
 			rec.Journal.Close()
 			return out, err
 		}
-		e := &Entry{ID: rec.DrillID, Scenario: name, Source: src, Setup: setup, Created: r.clock.Now(), Drill: d, facilitator: newSecret()}
+		e.Drill = d
+		e.terrainFrame()
 		r.mu.Lock()
 		for e.Code == "" || r.byCode[e.Code] != nil {
 			e.Code = newCode()

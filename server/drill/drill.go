@@ -82,6 +82,10 @@ type Config struct {
 	CommandQueue int // 64
 	// CheckpointEvery ticks a state hash goes to the journal (default 200).
 	CheckpointEvery uint64
+	// Capture, when set, turns the world into what clients are sent (a
+	// quantised snapshot), on the drill goroutine after every tick and every
+	// change of state; it arrives in Frame.Snapshot.
+	Capture func(w *engine.World, s State) any
 }
 
 // Frame is what subscribers receive after every tick: the world is not
@@ -93,6 +97,9 @@ type Frame struct {
 	People []PersonView
 	NPCs   []NPCView
 	Hash   uint64 // state hash, every CheckpointEvery ticks (0 otherwise)
+	// Snapshot is Config.Capture's result (nil without Capture). It is
+	// shared by every subscriber: read it, never change it.
+	Snapshot any
 }
 
 // PersonView is a participant as clients see it.
@@ -330,8 +337,23 @@ func (d *Drill) count(f func(*Stats)) {
 }
 
 func (d *Drill) setState(s State) {
+	changed := d.state != s
 	d.state = s
 	d.stateNow.Store(uint32(s))
+	if changed && s != Ended {
+		d.publish(nil, 0) // clients learn of a pause without waiting for a tick
+	}
+}
+
+// View runs fn on the drill goroutine with the world, read only, and the
+// state: what a session needs to welcome a client. After the drill has
+// ended it runs fn directly.
+func (d *Drill) View(ctx context.Context, fn func(w *engine.World, s State) error) error {
+	err := d.do(ctx, func(d *Drill) error { return fn(d.world, d.state) })
+	if errors.Is(err, ErrEnded) && d.State() == Ended {
+		return fn(d.world, Ended)
+	}
+	return err
 }
 
 func reply(ack chan<- error, err error) {

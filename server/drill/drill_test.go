@@ -291,6 +291,9 @@ func TestSlowSubscriber(t *testing.T) {
 	if d.Tick() != 10 {
 		t.Fatalf("tick %d, want 10", d.Tick())
 	}
+	if f := <-fast.C(); f.Tick != 0 || f.State != Running {
+		t.Fatalf("first frame should announce the start: %+v", f)
+	}
 	got := 0
 	for got < 10 {
 		f := <-fast.C()
@@ -299,8 +302,8 @@ func TestSlowSubscriber(t *testing.T) {
 			t.Fatalf("frame %d: %+v", got, f)
 		}
 	}
-	if drops := d.Stats().SlowSubscriberDrops; drops != 8 {
-		t.Fatalf("slow subscriber drops %d, want 8", drops)
+	if drops := d.Stats().SlowSubscriberDrops; drops != 9 { // 11 frames, room for 2
+		t.Fatalf("slow subscriber drops %d, want 9", drops)
 	}
 	_ = slow.Close(ctx)
 }

@@ -54,6 +54,9 @@ func (d *Drill) publish(evs []engine.Event, hash uint64) {
 		return
 	}
 	f := Frame{Tick: d.world.Tick(), State: d.state, Events: append([]engine.Event(nil), evs...), Hash: hash}
+	if d.cfg.Capture != nil {
+		f.Snapshot = d.cfg.Capture(d.world, d.state)
+	}
 	for _, p := range d.world.People() {
 		f.People = append(f.People, PersonView{ID: p.ID, Name: p.Name, X: p.X, Y: p.Y, Heading: p.Heading,
 			Status: p.Status, Depth: p.Depth})

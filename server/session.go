@@ -1,0 +1,628 @@
+package server
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rescuedrill/rescuedrill/engine"
+	"github.com/rescuedrill/rescuedrill/engine/warning"
+	"github.com/rescuedrill/rescuedrill/server/drill"
+	"github.com/rescuedrill/rescuedrill/server/transport"
+	"github.com/rescuedrill/rescuedrill/server/wire"
+)
+
+// Acceptor hands out client connections (transport.Server does).
+type Acceptor interface {
+	Accept(ctx context.Context) (transport.Conn, error)
+}
+
+// Server speaks the wire protocol (docs/protocol.md) to every client and
+// routes them to their drills.
+type Server struct {
+	Reg *Registry
+	Log *slog.Logger
+
+	// Counters for /metrics.
+	Conns, Rejects, ProtocolErrors, BytesOut, BytesIn atomic.Uint64
+}
+
+// Serve accepts connections until ctx ends.
+func (s *Server) Serve(ctx context.Context, a Acceptor) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for {
+		c, err := a.Accept(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		s.Conns.Add(1)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.handle(ctx, c)
+		}()
+	}
+}
+
+// session is one client connection in one drill.
+type session struct {
+	srv   *Server
+	conn  transport.Conn
+	ctl   transport.Stream
+	entry *Entry
+	role  wire.Role
+	slot  int32 // −1 when not a participant
+	dgram bool
+
+	wmu sync.Mutex // control-stream writes come from several goroutines
+	enc *wire.SnapshotEncoder
+
+	seenMu sync.Mutex
+	seen   map[uint64]wire.ChoiceAck // choice seq → first answer
+	pose   *wire.Pose
+	poses  tokenBucket
+}
+
+// handle runs one connection from Hello to close.
+func (s *Server) handle(ctx context.Context, c transport.Conn) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	hctx, hcancel := context.WithTimeout(ctx, 10*time.Second)
+	ctl, err := c.AcceptStream(hctx)
+	hcancel()
+	if err != nil {
+		_ = c.CloseWithError(uint64(wire.CodeTimeout), "no control stream")
+		return
+	}
+	fr := wire.NewFrameReader(ctl, wire.MaxClientFrame)
+	m, err := fr.ReadMessage()
+	if err != nil {
+		s.fail(c, ctl, err)
+		return
+	}
+	hello, ok := m.(*wire.Hello)
+	if !ok {
+		s.fail(c, ctl, &wire.Error{Code: wire.CodeUnexpected, Msg: "the first message must be Hello"})
+		return
+	}
+	ss, code, err := s.join(ctx, c, ctl, hello)
+	if err != nil {
+		s.Rejects.Add(1)
+		s.fail(c, ctl, &wire.Error{Code: code, Msg: err.Error()})
+		return
+	}
+	ss.run(ctx, fr)
+}
+
+// join admits a client to its drill and sends the Welcome (and Terrain).
+func (s *Server) join(ctx context.Context, c transport.Conn, ctl transport.Stream, h *wire.Hello) (*session, wire.Code, error) {
+	e, err := s.Reg.ByCode(h.JoinCode, c.RemoteAddr().String())
+	switch {
+	case errors.Is(err, ErrRateLimited):
+		return nil, wire.CodeTryLater, err
+	case err != nil:
+		return nil, wire.CodeBadJoinCode, err
+	}
+	ss := &session{srv: s, conn: c, ctl: ctl, entry: e, role: h.Role, slot: -1, dgram: h.Datagrams,
+		seen: map[uint64]wire.ChoiceAck{}, poses: tokenBucket{rate: wire.MaxPoseRate, burst: 2 * wire.MaxPoseRate}}
+	var token string
+	switch h.Role {
+	case wire.RoleParticipant:
+		if h.HasToken {
+			token = tokenString(h.Token)
+			slot, err := e.Drill.Rejoin(ctx, token)
+			if err != nil {
+				return nil, wire.CodeBadToken, err
+			}
+			ss.slot = slot
+		} else {
+			slot, tok, err := e.Drill.Join(ctx, h.Name, "")
+			switch {
+			case errors.Is(err, drill.ErrEnded):
+				return nil, wire.CodeDrillEnded, err
+			case err != nil && strings.Contains(err.Error(), "full"):
+				return nil, wire.CodeDrillFull, err
+			case err != nil:
+				return nil, wire.CodeBadValue, err
+			}
+			ss.slot, token = slot, tok
+		}
+	case wire.RoleSpectator:
+	case wire.RoleFacilitator:
+		if !e.IsFacilitator(h.FacToken) {
+			return nil, wire.CodeBadToken, errors.New("facilitator token not valid for this drill")
+		}
+	default:
+		return nil, wire.CodeBadValue, fmt.Errorf("role %d", h.Role)
+	}
+	welcome, terrain, err := ss.welcome(ctx, token)
+	if err != nil {
+		return nil, wire.CodeInternal, err
+	}
+	if err := ss.send(welcome); err != nil {
+		return nil, wire.CodeInternal, err
+	}
+	if h.TerrainHash != welcome.TerrainHash {
+		if err := ss.sendRaw(terrain); err != nil {
+			return nil, wire.CodeInternal, err
+		}
+	}
+	return ss, 0, nil
+}
+
+// welcome builds the Welcome on the drill goroutine: the scenario, the
+// grid, the roster and a full snapshot that starts the client's baselines.
+func (ss *session) welcome(ctx context.Context, token string) (*wire.Welcome, []byte, error) {
+	e := ss.entry
+	var w wire.Welcome
+	var terrain []byte
+	err := e.Drill.View(ctx, func(world *engine.World, st drill.State) error {
+		sc, err := json.Marshal(world.Scenario())
+		if err != nil {
+			return err
+		}
+		grid, layers := wire.GridOf(world), wire.LayersOf(world)
+		ss.enc = wire.NewSnapshotEncoder(grid, layers, wire.EncoderConfig{})
+		full := ss.enc.Full(e.capture(world, st).(*wire.State))
+		terrain = e.terrainFrame()
+		w = wire.Welcome{Role: ss.role, Slot: ss.slot, JoinCode: e.Code, TickHz: uint8(world.TickHz()),
+			SnapshotHz: uint8(world.TickHz()), Phase: phaseOf(st), Tick: world.Tick(), EndTick: world.EndTick(),
+			ScenarioID: world.Scenario().ID, Title: wire.Text{ZH: world.Scenario().Title.ZH, EN: world.Scenario().Title.EN},
+			ScenarioFormat: wire.ScenarioJSON, Scenario: sc, Grid: grid, Layers: layers, TerrainHash: e.terrainHash,
+			NPCs: wire.NPCTable(world), Roster: rosterOf(world), Full: full}
+		if token != "" {
+			w.Token = tokenBytes(token)
+		}
+		return nil
+	})
+	return &w, terrain, err
+}
+
+// run serves the connection: the reader, the datagram reader and the
+// writer of snapshots and events, until the connection or the drill ends.
+func (ss *session) run(ctx context.Context, fr *wire.FrameReader) {
+	d := ss.entry.Drill
+	sub, err := d.Subscribe(ctx, 8)
+	if err != nil {
+		ss.closeWith(wire.CodeDrillEnded, "the drill is over")
+		return
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		ss.readControl(ctx, fr)
+		cancel()
+	}()
+	if ss.dgram {
+		go ss.readDatagrams(ctx)
+	}
+	defer sub.Close(context.Background())
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ss.conn.Context().Done():
+			return
+		case f, ok := <-sub.C():
+			if !ok { // the drill ended
+				ss.sendResults(context.Background())
+				// Finish the stream so the results are delivered, and give the
+				// client a moment to read them before the connection closes
+				// (closing at once could discard them in flight).
+				_ = ss.ctl.Close()
+				select {
+				case <-ss.conn.Context().Done():
+				case <-time.After(2 * time.Second):
+				}
+				ss.closeWith(wire.CodeNone, "drill ended")
+				return
+			}
+			if err := ss.forward(ctx, f); err != nil {
+				ss.srv.Log.Debug("session write failed", "drill", ss.entry.ID, "err", err)
+				return
+			}
+		}
+	}
+}
+
+// forward sends one frame: events as control messages, then the snapshot.
+func (ss *session) forward(ctx context.Context, f drill.Frame) error {
+	for i := range f.Events {
+		if m := ss.eventMessage(ctx, &f.Events[i]); m != nil {
+			if err := ss.send(m); err != nil {
+				return err
+			}
+		}
+	}
+	st, ok := f.Snapshot.(*wire.State)
+	if !ok {
+		return nil
+	}
+	ss.wmu.Lock() // the encoder's baselines move with acks from the readers
+	payload, stream, err := ss.enc.Encode(st, transport.SafeDatagramSize)
+	ss.wmu.Unlock()
+	if err != nil {
+		return err
+	}
+	if stream || !ss.dgram {
+		return ss.sendRaw(wire.AppendRawFrame(nil, payload))
+	}
+	if err := ss.conn.SendDatagram(payload); err != nil {
+		if errors.Is(err, transport.ErrDatagramTooLarge) {
+			return ss.sendRaw(wire.AppendRawFrame(nil, payload))
+		}
+		return nil // dropped datagrams are the transport's to count
+	}
+	ss.srv.BytesOut.Add(uint64(len(payload)))
+	return nil
+}
+
+// eventMessage turns an engine event into the control message clients
+// show, or nil for events carried by snapshots alone.
+func (ss *session) eventMessage(ctx context.Context, e *engine.Event) wire.Message {
+	sc := ss.entry.Setup.Scenario
+	switch e.Kind {
+	case engine.EvPrompt:
+		for _, in := range sc.Injects {
+			if in.ID == e.Ref && in.Prompt != nil {
+				p := &wire.Prompt{Inject: in.ID, Tick: e.Tick, Question: wtext(in.Prompt.Question)}
+				for _, o := range in.Prompt.Options {
+					p.Options = append(p.Options, wire.Option{ID: o.ID, Text: wtext(o.Text)})
+				}
+				return p
+			}
+		}
+	case engine.EvMessage:
+		for _, in := range sc.Injects {
+			if in.ID == e.Ref && in.Message != nil {
+				return &wire.Notice{Inject: in.ID, Tick: e.Tick, Text: wtext(*in.Message)}
+			}
+		}
+	case engine.EvWarning:
+		h, _ := warning.ParseHazard(e.Ref)
+		l, _ := warning.ParseLevel(e.Level)
+		g, _ := warning.GuideFor(h, l)
+		title := warning.Title(h, l)
+		return &wire.Warning{ID: fmt.Sprintf("%s-%d", e.Ref, e.Tick), Hazard: uint8(h), Level: uint8(l), Tick: e.Tick,
+			Title: wire.Text{ZH: title.ZH, EN: title.EN}, Public: wire.Text{ZH: g.Public.ZH, EN: g.Public.EN},
+			School: wire.Text{ZH: g.School.ZH, EN: g.School.EN}}
+	case engine.EvTaskDone:
+		if e.Who == ss.slot && ss.slot >= 0 {
+			return ss.score(ctx)
+		}
+	case engine.EvJoined, engine.EvLeft:
+		flags := uint8(0)
+		if e.Kind == engine.EvLeft {
+			flags |= wire.RosterLeft
+		}
+		if e.Kind == engine.EvJoined && e.Level != "" {
+			flags |= wire.RosterBot
+		}
+		name := e.Ref
+		if e.Kind == engine.EvLeft {
+			name = ""
+		}
+		return &wire.Roster{Entries: []wire.RosterEntry{{Slot: uint32(e.Who), Name: name, Flags: flags}}}
+	}
+	return nil
+}
+
+// score is the participant's running score.
+func (ss *session) score(ctx context.Context) wire.Message {
+	var out *wire.Score
+	_ = ss.entry.Drill.View(ctx, func(w *engine.World, _ drill.State) error {
+		res := w.Results()
+		if int(ss.slot) < len(res) {
+			r := res[ss.slot]
+			out = &wire.Score{Score: int64(r.Score), Max: 100, Items: items(r.Breakdown)}
+		}
+		return nil
+	})
+	if out == nil {
+		return nil
+	}
+	return out
+}
+
+// sendResults sends the final results: a participant their own, a
+// facilitator or spectator everyone's.
+func (ss *session) sendResults(ctx context.Context) {
+	res, err := ss.entry.Drill.Results(ctx)
+	if err != nil {
+		return
+	}
+	var m wire.Results
+	for _, r := range res {
+		if ss.role == wire.RoleParticipant && r.ID != ss.slot {
+			continue
+		}
+		wr := wire.Result{Slot: uint32(r.ID), Name: r.Name, Policy: r.Policy, Score: int64(r.Score), Outcome: r.Outcome, Items: items(r.Breakdown)}
+		for _, o := range r.Objectives {
+			wr.Objectives = append(wr.Objectives, wire.ObjectiveResult{ID: o.ID, Title: wtext(o.Title), Rating: o.Rating, Points: int64(o.Points), Max: uint64(o.Max)})
+		}
+		m.Results = append(m.Results, wr)
+	}
+	_ = ss.send(&m)
+}
+
+// readControl reads the control stream: choices, commands, pings, leave,
+// and poses when datagrams are not used.
+func (ss *session) readControl(ctx context.Context, fr *wire.FrameReader) {
+	for {
+		m, err := fr.ReadMessage()
+		if err != nil {
+			if !errors.Is(err, io.EOF) && ctx.Err() == nil && ss.conn.Context().Err() == nil {
+				ss.srv.fail(ss.conn, ss.ctl, err)
+			}
+			return
+		}
+		if !m.Type().FromClient() {
+			ss.srv.fail(ss.conn, ss.ctl, &wire.Error{Code: wire.CodeUnexpected, Msg: "a server message from a client"})
+			return
+		}
+		switch m := m.(type) {
+		case *wire.Choice:
+			ss.choice(ctx, m)
+		case *wire.Command:
+			ss.command(ctx, m)
+		case *wire.Pose:
+			ss.posed(m)
+		case *wire.Ping:
+			_ = ss.send(&wire.Pong{Nonce: m.Nonce, Tick: ss.entry.Drill.Tick()})
+		case *wire.Leave:
+			if ss.slot >= 0 {
+				_ = ss.entry.Drill.Submit(engine.Input{Participant: ss.slot, Kind: engine.InputLeave}, nil)
+			}
+			ss.closeWith(wire.CodeNone, "left")
+			return
+		default:
+			ss.srv.fail(ss.conn, ss.ctl, &wire.Error{Code: wire.CodeUnexpected, Msg: fmt.Sprintf("%s now", m.Type())})
+			return
+		}
+	}
+}
+
+// readDatagrams takes poses.
+func (ss *session) readDatagrams(ctx context.Context) {
+	for {
+		b, err := ss.conn.ReceiveDatagram(ctx)
+		if err != nil {
+			return
+		}
+		ss.srv.BytesIn.Add(uint64(len(b)))
+		m, err := wire.DecodeDatagram(b)
+		if err != nil {
+			ss.srv.fail(ss.conn, ss.ctl, err)
+			return
+		}
+		if p, ok := m.(*wire.Pose); ok {
+			ss.posed(p)
+		}
+	}
+}
+
+// posed applies a pose: acknowledgements for the snapshot encoder, and
+// moves and looks for the drill (rate-limited; stale poses are dropped).
+func (ss *session) posed(p *wire.Pose) {
+	ss.wmu.Lock()
+	_ = ss.enc.Ack(p.Ack, p.AckBits)
+	ss.wmu.Unlock()
+	if ss.slot < 0 || (ss.pose != nil && p.Seq <= ss.pose.Seq) || !ss.poses.take(time.Now()) {
+		return
+	}
+	for _, in := range wire.PoseInputs(p, ss.pose, 0, ss.slot) {
+		if err := ss.entry.Drill.Submit(in, nil); err != nil {
+			break
+		}
+	}
+	ss.pose = p
+}
+
+// choice submits an answer or action and acknowledges it once journalled.
+func (ss *session) choice(ctx context.Context, c *wire.Choice) {
+	ss.seenMu.Lock()
+	if prev, ok := ss.seen[c.Seq]; ok {
+		ss.seenMu.Unlock()
+		prev.Reason = wire.ReasonDuplicate
+		_ = ss.send(&prev)
+		return
+	}
+	ss.seenMu.Unlock()
+	reject := func(reason uint8) {
+		ack := wire.ChoiceAck{Seq: c.Seq, Result: wire.Rejected, Reason: reason, Tick: ss.entry.Drill.Tick()}
+		ss.remember(ack)
+		_ = ss.send(&ack)
+	}
+	if ss.slot < 0 {
+		reject(wire.ReasonNotAllowed)
+		return
+	}
+	if ss.entry.Drill.State() != drill.Running {
+		reject(wire.ReasonNotRunning)
+		return
+	}
+	done := make(chan error, 1)
+	if err := ss.entry.Drill.Submit(wire.ChoiceInput(c, 0, ss.slot), done); err != nil {
+		switch {
+		case errors.Is(err, drill.ErrQueueFull):
+			reject(wire.ReasonRateLimited)
+		case errors.Is(err, drill.ErrBadInput):
+			reject(wire.ReasonInvalid)
+		default:
+			reject(wire.ReasonNotRunning)
+		}
+		return
+	}
+	go func() {
+		select {
+		case err := <-done:
+			ack := wire.ChoiceAck{Seq: c.Seq, Result: wire.Accepted, Tick: ss.entry.Drill.Tick() - 1}
+			if err != nil {
+				ack.Result, ack.Reason = wire.Rejected, wire.ReasonNotRunning
+			}
+			ss.remember(ack)
+			_ = ss.send(&ack)
+		case <-ctx.Done():
+		}
+	}()
+}
+
+func (ss *session) remember(a wire.ChoiceAck) {
+	ss.seenMu.Lock()
+	if len(ss.seen) < 4096 {
+		ss.seen[a.Seq] = a
+	}
+	ss.seenMu.Unlock()
+}
+
+// command runs a facilitator operation; anyone else is refused and
+// counted, and the connection stays open.
+func (ss *session) command(ctx context.Context, c *wire.Command) {
+	d := ss.entry.Drill
+	if ss.role != wire.RoleFacilitator {
+		ss.srv.ProtocolErrors.Add(1)
+		_ = ss.send(&wire.ErrorMsg{Code: wire.CodeForbidden, Text: "only the facilitator can do that"})
+		return
+	}
+	var err error
+	switch c.Op {
+	case wire.OpStart:
+		err = d.Start(ctx)
+	case wire.OpPause:
+		err = d.Pause(ctx)
+	case wire.OpResume:
+		err = d.Resume(ctx)
+	case wire.OpEnd:
+		err = d.End(ctx)
+	case wire.OpInject:
+		err = d.Inject(ctx, c.Inject)
+	case wire.OpWarn:
+		hz := []string{"", "rainstorm", "high_temp", "geological"}
+		lv := []string{"none", "blue", "yellow", "orange", "red"}
+		if int(c.Hazard) >= len(hz) || c.Hazard == 0 || int(c.Level) >= len(lv) {
+			err = drill.ErrBadInput
+			break
+		}
+		err = d.Warn(ctx, hz[c.Hazard], lv[c.Level])
+	default:
+		err = drill.ErrBadInput
+	}
+	ack := wire.CommandAck{Seq: c.Seq, Result: wire.Accepted, Tick: d.Tick()}
+	if err != nil {
+		ack.Result, ack.Reason = wire.Rejected, wire.ReasonBadState
+		if errors.Is(err, drill.ErrBadInput) {
+			ack.Reason = wire.ReasonInvalid
+		}
+	}
+	_ = ss.send(&ack)
+}
+
+func (ss *session) send(m wire.Message) error { return ss.sendRaw(wire.AppendFrame(nil, m)) }
+
+func (ss *session) sendRaw(b []byte) error {
+	ss.wmu.Lock()
+	defer ss.wmu.Unlock()
+	_, err := ss.ctl.Write(b)
+	if err == nil {
+		ss.srv.BytesOut.Add(uint64(len(b)))
+	}
+	return err
+}
+
+func (ss *session) closeWith(code wire.Code, reason string) {
+	_ = ss.conn.CloseWithError(uint64(code), reason)
+}
+
+// fail reports a protocol or session error to the client, counts it and
+// closes just this connection.
+func (s *Server) fail(c transport.Conn, ctl transport.Stream, err error) {
+	code := wire.CodeOf(err)
+	if code == wire.CodeNone {
+		code = wire.CodeInternal
+	}
+	if code.IsDecode() || code == wire.CodeUnexpected {
+		s.ProtocolErrors.Add(1)
+	}
+	b := wire.AppendFrame(nil, &wire.ErrorMsg{Code: code, Text: err.Error()})
+	_, _ = ctl.Write(b)
+	_ = c.CloseWithError(uint64(code), code.String())
+}
+
+func phaseOf(s drill.State) wire.Phase {
+	return [...]wire.Phase{wire.PhaseLobby, wire.PhaseRunning, wire.PhasePaused, wire.PhaseEnded}[s]
+}
+
+func rosterOf(w *engine.World) []wire.RosterEntry {
+	var out []wire.RosterEntry
+	for _, p := range w.People() {
+		var f uint8
+		if p.Policy != "" {
+			f |= wire.RosterBot
+		}
+		if p.Status == engine.StatusLeft {
+			f |= wire.RosterLeft
+		}
+		out = append(out, wire.RosterEntry{Slot: uint32(p.ID), Name: p.Name, Flags: f})
+	}
+	return out
+}
+
+func items(b []engine.Item) []wire.Item {
+	out := make([]wire.Item, 0, len(b))
+	for _, it := range b {
+		out = append(out, wire.Item{Rule: it.Rule, Kind: it.Kind, Tick: it.Tick, Points: int64(it.Points), Max: uint64(it.Max),
+			Applicable: it.Applicable, ReasonZH: it.ReasonZH, ReasonEN: it.ReasonEN})
+	}
+	return out
+}
+
+func wtext(t engine.Text) wire.Text { return wire.Text{ZH: t.ZH, EN: t.EN} }
+
+// tokenString and tokenBytes convert a participant token between the
+// drill's UUID text and the wire's 16 bytes.
+func tokenString(t wire.Token) string {
+	h := hex.EncodeToString(t[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+func tokenBytes(s string) wire.Token {
+	var t wire.Token
+	b, _ := hex.DecodeString(strings.ReplaceAll(s, "-", ""))
+	copy(t[:], b)
+	return t
+}
+
+// tokenBucket limits poses per connection (docs/protocol.md §8).
+type tokenBucket struct {
+	rate, burst float64
+	tokens      float64
+	last        time.Time
+}
+
+func (b *tokenBucket) take(now time.Time) bool {
+	if b.last.IsZero() {
+		b.tokens, b.last = b.burst, now
+	}
+	b.tokens += now.Sub(b.last).Seconds() * b.rate
+	b.last = now
+	if b.tokens > b.burst {
+		b.tokens = b.burst
+	}
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
