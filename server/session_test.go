@@ -136,7 +136,10 @@ func TestSessionsEndToEnd(t *testing.T) {
 	}
 
 	facC.send(&wire.Command{Seq: 1, Op: wire.OpStart})
-	facC.until("start ack", func(m wire.Message) bool { a, ok := m.(*wire.CommandAck); return ok && a.Seq == 1 && a.Result == wire.Accepted })
+	facC.until("start ack", func(m wire.Message) bool {
+		a, ok := m.(*wire.CommandAck)
+		return ok && a.Seq == 1 && a.Result == wire.Accepted
+	})
 
 	// Snapshots arrive (on the stream: this client said no datagrams).
 	snaps := 0
