@@ -85,6 +85,15 @@ type Registry struct {
 	log   *slog.Logger
 	lim   *limiter
 
+	// OnDrill, when set (before any drill is created or recovered), is
+	// called with every new or recovered drill once its goroutine runs and
+	// before Create or Recover returns it: the results recorder subscribes
+	// there, so it sees the drill from its first tick.
+	OnDrill func(e *Entry, recovered bool)
+	// OnTick, when set before drills are made, is every drill's
+	// drill.Config.OnTick (the tick-duration histogram).
+	OnTick func(took time.Duration)
+
 	mu     sync.Mutex
 	byID   map[string]*Entry
 	byCode map[string]*Entry
@@ -126,7 +135,7 @@ func (r *Registry) Create(ctx context.Context, req CreateRequest) (*Entry, strin
 		return nil, "", err
 	}
 	e := &Entry{ID: id, Scenario: name, Source: src, Setup: setup, Created: r.clock.Now(), facilitator: fac}
-	d, err := drill.New(drill.Config{ID: id, Setup: setup, Seed: req.Seed, Journal: j, Clock: r.clock, Capture: e.capture})
+	d, err := drill.New(drill.Config{ID: id, Setup: setup, Seed: req.Seed, Journal: j, Clock: r.clock, Capture: e.capture, OnTick: r.OnTick})
 	if err != nil {
 		j.Close()
 		return nil, "", err
@@ -141,6 +150,9 @@ func (r *Registry) Create(ctx context.Context, req CreateRequest) (*Entry, strin
 	r.byID[id], r.byCode[code] = e, e
 	r.mu.Unlock()
 	r.run(e, j)
+	if r.OnDrill != nil {
+		r.OnDrill(e, false)
+	}
 	r.log.Info("drill created", "drill", id, "code", code, "scenario", name)
 	return e, fac, nil
 }
@@ -232,7 +244,7 @@ func (r *Registry) Recover(ctx context.Context) ([]*Entry, error) {
 		}
 		e := &Entry{ID: rec.DrillID, Scenario: name, Source: src, Setup: setup, Created: r.clock.Now(), facilitator: newSecret()}
 		d, err := drill.New(drill.Config{ID: rec.DrillID, Setup: setup, Seed: rec.Log.Header.Seed, World: w, Journal: rec.Journal,
-			Clock: r.clock, Capture: e.capture})
+			Clock: r.clock, Capture: e.capture, OnTick: r.OnTick})
 		if err != nil {
 			rec.Journal.Close()
 			return out, err
@@ -246,10 +258,17 @@ func (r *Registry) Recover(ctx context.Context) ([]*Entry, error) {
 		r.byID[e.ID], r.byCode[e.Code] = e, e
 		r.mu.Unlock()
 		r.run(e, rec.Journal)
+		if r.OnDrill != nil {
+			r.OnDrill(e, true)
+		}
 		out = append(out, e)
 	}
 	return out, nil
 }
+
+// JournalPath is where a drill's journal (its replay file once it has
+// ended) is kept.
+func (r *Registry) JournalPath(id string) string { return filepath.Join(r.dir, id+journal.Ext) }
 
 // FacilitatorToken returns a recovered drill's new facilitator token, for
 // the operator's console (printed by `drill serve` at start-up).

@@ -86,6 +86,10 @@ type Config struct {
 	// quantised snapshot), on the drill goroutine after every tick and every
 	// change of state; it arrives in Frame.Snapshot.
 	Capture func(w *engine.World, s State) any
+	// OnTick, when set, is told how long each tick's step took (for the
+	// server's tick-duration histogram). It runs on the drill goroutine and
+	// must return at once.
+	OnTick func(took time.Duration)
 }
 
 // Frame is what subscribers receive after every tick: the world is not
@@ -320,6 +324,9 @@ func (d *Drill) finish() error {
 }
 
 func (d *Drill) noteTick(took, period time.Duration) {
+	if d.cfg.OnTick != nil {
+		d.cfg.OnTick(took)
+	}
 	d.count(func(s *Stats) {
 		if took > period {
 			s.LateTicks++
