@@ -40,6 +40,7 @@ type Entry struct {
 	Code     string // short join code participants type
 	Scenario string
 	Source   []byte
+	Seed     uint64
 	Setup    engine.Setup
 	Created  time.Time
 	Drill    *drill.Drill
@@ -134,7 +135,7 @@ func (r *Registry) Create(ctx context.Context, req CreateRequest) (*Entry, strin
 	if err != nil {
 		return nil, "", err
 	}
-	e := &Entry{ID: id, Scenario: name, Source: src, Setup: setup, Created: r.clock.Now(), facilitator: fac}
+	e := &Entry{ID: id, Scenario: name, Source: src, Seed: req.Seed, Setup: setup, Created: r.clock.Now(), facilitator: fac}
 	d, err := drill.New(drill.Config{ID: id, Setup: setup, Seed: req.Seed, Journal: j, Clock: r.clock, Capture: e.capture, OnTick: r.OnTick})
 	if err != nil {
 		j.Close()
@@ -242,7 +243,8 @@ func (r *Registry) Recover(ctx context.Context) ([]*Entry, error) {
 			r.log.Error("recovered drill does not replay", "drill", rec.DrillID, "err", err)
 			continue
 		}
-		e := &Entry{ID: rec.DrillID, Scenario: name, Source: src, Setup: setup, Created: r.clock.Now(), facilitator: newSecret()}
+		e := &Entry{ID: rec.DrillID, Scenario: name, Source: src, Seed: rec.Log.Header.Seed, Setup: setup, Created: r.clock.Now(),
+			facilitator: newSecret()}
 		d, err := drill.New(drill.Config{ID: rec.DrillID, Setup: setup, Seed: rec.Log.Header.Seed, World: w, Journal: rec.Journal,
 			Clock: r.clock, Capture: e.capture, OnTick: r.OnTick})
 		if err != nil {
