@@ -1,5 +1,7 @@
 package engine
 
+import "github.com/rescuedrill/rescuedrill/engine/text"
+
 // The scenario types are the contract between a trainer's YAML file and the
 // engine. They are plain data: package scenarios reads and validates them
 // (with file:line:col errors) and generates the JSON Schema from these
@@ -7,10 +9,7 @@ package engine
 // their editor.
 
 // Text is a piece of text a person reads, in both languages.
-type Text struct {
-	ZH string `json:"zh" yaml:"zh" jsonschema:"description=Chinese (zh-CN) text"`
-	EN string `json:"en" yaml:"en" jsonschema:"description=English text"`
-}
+type Text = text.Text
 
 // Scenario is one drill as a trainer writes it.
 type Scenario struct {

@@ -12,19 +12,7 @@
 // the formula it follows.
 package heat
 
-import "strings"
+import "github.com/rescuedrill/rescuedrill/engine/text"
 
 // Text is one message in the two languages the drills ship with.
-type Text struct {
-	ZH string // Simplified Chinese (zh-CN)
-	EN string // English
-}
-
-// In returns the text for a BCP 47 language tag: any "zh" tag gives Chinese,
-// everything else English.
-func (t Text) In(lang string) string {
-	if strings.HasPrefix(strings.ToLower(lang), "zh") {
-		return t.ZH
-	}
-	return t.EN
-}
+type Text = text.Text

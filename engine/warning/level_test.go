@@ -40,11 +40,11 @@ func TestLevels(t *testing.T) {
 		capSeverity  string
 		rank         int
 	}{
-		{None, "none", "", Text{"无", "None"}, Text{"解除", "all clear"}, Text{"无", "none"}, "Unknown", 0},
-		{Blue, "blue", "Ⅳ", Text{"蓝色", "Blue"}, Text{"准备", "get ready"}, Text{"一般", "general"}, "Minor", 1},
-		{Yellow, "yellow", "Ⅲ", Text{"黄色", "Yellow"}, Text{"关注", "pay attention"}, Text{"较重", "relatively serious"}, "Moderate", 2},
-		{Orange, "orange", "Ⅱ", Text{"橙色", "Orange"}, Text{"规避", "avoid"}, Text{"严重", "serious"}, "Severe", 3},
-		{Red, "red", "Ⅰ", Text{"红色", "Red"}, Text{"转移", "evacuate"}, Text{"特别严重", "extremely serious"}, "Extreme", 4},
+		{None, "none", "", Text{ZH: "无", EN: "None"}, Text{ZH: "解除", EN: "all clear"}, Text{ZH: "无", EN: "none"}, "Unknown", 0},
+		{Blue, "blue", "Ⅳ", Text{ZH: "蓝色", EN: "Blue"}, Text{ZH: "准备", EN: "get ready"}, Text{ZH: "一般", EN: "general"}, "Minor", 1},
+		{Yellow, "yellow", "Ⅲ", Text{ZH: "黄色", EN: "Yellow"}, Text{ZH: "关注", EN: "pay attention"}, Text{ZH: "较重", EN: "relatively serious"}, "Moderate", 2},
+		{Orange, "orange", "Ⅱ", Text{ZH: "橙色", EN: "Orange"}, Text{ZH: "规避", EN: "avoid"}, Text{ZH: "严重", EN: "serious"}, "Severe", 3},
+		{Red, "red", "Ⅰ", Text{ZH: "红色", EN: "Red"}, Text{ZH: "转移", EN: "evacuate"}, Text{ZH: "特别严重", EN: "extremely serious"}, "Extreme", 4},
 	}
 	for _, tc := range tests {
 		if tc.l.Key() != tc.key || tc.l.String() != tc.key {
