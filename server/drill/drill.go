@@ -166,6 +166,7 @@ type Drill struct {
 	}
 	stateNow atomic.Uint32
 	tickNow  atomic.Uint64
+	joined   atomic.Int32 // slots handed out (d.slots), for Joined
 }
 
 // New makes a drill in the lobby (or, with Config.World, paused at the
@@ -188,6 +189,7 @@ func New(cfg Config) (*Drill, error) {
 	if cfg.World != nil {
 		d.world, d.state = cfg.World, Paused
 		d.slots = int32(len(cfg.World.People()))
+		d.joined.Store(d.slots)
 	} else {
 		w, err := engine.NewWorld(cfg.Setup, cfg.Seed)
 		if err != nil {
@@ -379,6 +381,10 @@ func (d *Drill) Stats() Stats {
 // State is the drill's state now.
 func (d *Drill) State() State { return State(d.stateNow.Load()) }
 
+// Joined is how many participant slots have been handed out, joins the
+// world has not stepped yet (a drill in its lobby) included.
+func (d *Drill) Joined() int { return int(d.joined.Load()) }
+
 // Tick is the world's tick now.
 func (d *Drill) Tick() uint64 { return d.tickNow.Load() }
 
@@ -446,6 +452,7 @@ func (d *Drill) Join(ctx context.Context, name, policy string) (slot int32, toke
 		}
 		slot = d.slots
 		d.slots++
+		d.joined.Store(d.slots)
 		in.Participant = slot
 		token = newToken()
 		d.tokens[token] = slot
