@@ -7,6 +7,9 @@
 //	drill run SCENARIO|FILE [--seed N] [--bots good:20,naive:20] [--json] [--replay OUT]
 //	          [--depth-at 10m,30m --depth-dir DIR]
 //	drill replay FILE [--json]
+//	drill results [--data DIR] [--json] [DRILL_ID]
+//	drill serve [--addr :4433] [--data DIR] [--cert F --key F] [--host NAME]...
+//	drill facilitate create|start|pause|resume|end|inject|warn …
 package main
 
 import (
@@ -33,6 +36,15 @@ Usage:
   drill results [DRILL_ID]      list the stored drills, or print one drill's results
         --data DIR                data directory of drill serve (default: user data dir)
         --json                    print JSON instead of text
+  drill serve                   run the drill server (QUIC, WebTransport, HTTPS on one port)
+        --addr :4433              UDP and TCP address
+        --data DIR                results.db and journals/ (default: user data dir)
+        --cert F --key F          a real certificate (default: self-signed, 13 days)
+        --host NAME               a name clients use, for the self-signed certificate (repeatable)
+  drill facilitate OP           run a drill from the command line (drill facilitate help)
+        create --scenario NAME    → join code and facilitator token
+        start|pause|resume|end|inject ID|warn HAZARD LEVEL --drill CODE --token T
+        --server ADDR --cert-hash HEX   the server and the hash drill serve prints
 
 Try:
   drill run flood --bots good:20,naive:20
@@ -61,6 +73,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdReplay(args[1:], stdout, stderr)
 	case "results":
 		err = cmdResults(args[1:], stdout, stderr)
+	case "serve":
+		err = cmdServe(args[1:], stdout, stderr)
+	case "facilitate":
+		err = cmdFacilitate(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:
