@@ -23,7 +23,7 @@ type ScoreEvent struct{ wire.Score }
 
 // ResultsEvent: the final results when the drill ends (a participant's
 // own; everyone's for facilitators and spectators).
-type ResultsEvent struct{ wire.Results }
+type ResultsEvent struct{ Results []wire.Result }
 
 // RosterEvent: entries added or replaced (joins, leaves). Roster is the
 // whole list afterwards, sorted by slot.

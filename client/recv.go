@@ -49,7 +49,7 @@ func (c *Client) handle(l *link, m wire.Message) {
 	case *wire.Score:
 		c.emit(ScoreEvent{*m})
 	case *wire.Results:
-		c.emit(ResultsEvent{*m})
+		c.emit(ResultsEvent{Results: m.Results})
 	case *wire.ChoiceAck:
 		c.choiceAcked(*m)
 	case *wire.CommandAck:
