@@ -243,7 +243,10 @@ func TestJoinMoveAnswer(t *testing.T) {
 	if err != nil || ack.Result != wire.Accepted || ack.Seq == 0 {
 		t.Fatalf("answer: %+v %v", ack, err)
 	}
-	prec.wait(t, "choice ack", func(e Event) bool { a, ok := e.(ChoiceAckEvent); return ok && a.Seq == ack.Seq && a.Choice.Target == "cool_call" })
+	prec.wait(t, "choice ack", func(e Event) bool {
+		a, ok := e.(ChoiceAckEvent)
+		return ok && a.Seq == ack.Seq && a.Choice.Target == "cool_call"
+	})
 	if ack, err := q.Choose(ctx, wire.ChoiceAct, "no_such_action", ""); err != nil || ack.Result != wire.Accepted && ack.Result != wire.Rejected {
 		t.Fatalf("q act: %+v %v", ack, err)
 	}
