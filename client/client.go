@@ -13,8 +13,8 @@
 //	ack, err := c.Choose(ctx, wire.ChoiceAnswer, prompt.Inject, "cool_call")
 //
 // The protocol is server/wire (docs/protocol.md); this package adds the
-// connection, the goroutines and the bookkeeping. docs/client.md describes
-// it for the desktop client and the bots.
+// connection, the goroutines and the bookkeeping; client/README.md is the
+// guide for the desktop client and the bots.
 package client
 
 import (
@@ -64,8 +64,9 @@ type Options struct {
 	TerrainCache TerrainCache  // nil: the Terrain is always sent
 	InterpDelay  time.Duration // 0: DefaultDelaySnapshots snapshot intervals
 
-	// Events: OnEvent, when set, is called for every event on a receive
-	// goroutine, in order; it must not block. Otherwise events go to the
+	// Events: OnEvent, when set, is called for every event from a receive
+	// goroutine, one at a time; it must not block (it may call the
+	// client's non-blocking methods). Otherwise events go to the
 	// Events channel, which holds EventBuffer of them (0: 256); when it is
 	// full events are dropped and counted (Stats.EventsDropped).
 	OnEvent     func(Event)
@@ -120,6 +121,7 @@ type Client struct {
 	tlsConf *tls.Config
 	events  chan Event
 	evMu    sync.RWMutex
+	cbMu    sync.Mutex // OnEvent is called one event at a time
 	evDone  bool
 	kick    chan struct{}
 	done    chan struct{}
@@ -480,7 +482,6 @@ func (c *Client) Reconnect(ctx context.Context) error {
 // when notify is set and it was the current one, reports the loss.
 func (c *Client) endLink(l *link, cause error, notify bool) {
 	l.once.Do(func() {
-		close(l.done)
 		_ = l.conn.CloseWithError(uint64(wire.CodeNone), "")
 		err := linkError(cause, l.sent.Load())
 		c.mu.Lock()
@@ -491,6 +492,7 @@ func (c *Client) endLink(l *link, cause error, notify bool) {
 		cmds := c.cmds
 		c.cmds = map[uint64]chan cmdReply{}
 		c.mu.Unlock()
+		close(l.done) // after Err is set: a waiter on Disconnected reads it
 		for _, ch := range cmds {
 			ch <- cmdReply{err: ErrDisconnected}
 		}
@@ -585,6 +587,8 @@ func (c *Client) Events() <-chan Event { return c.events }
 
 func (c *Client) emit(ev Event) {
 	if c.opts.OnEvent != nil {
+		c.cbMu.Lock()
+		defer c.cbMu.Unlock()
 		c.opts.OnEvent(ev)
 		return
 	}
@@ -652,4 +656,70 @@ func (c *Client) Stats() Stats {
 		}
 	}
 	return s
+}
+
+// StayConnected reconnects by itself (Reconnect with backoff from 200 ms
+// to 5 s) whenever the connection drops, until ctx ends, the client is
+// closed, or the connection ended for good: a normal close (Leave, the
+// drill's end) or a refusal that will not change (drill_ended, bad_token,
+// bad_join_code, drill_full, forbidden, bad_version). It returns at once;
+// ConnectedEvent and DisconnectedEvent tell the UI what happens.
+func (c *Client) StayConnected(ctx context.Context) {
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-c.done:
+				return
+			case <-c.Disconnected():
+			}
+			if c.isClosed() || !Retryable(c.Err()) {
+				return
+			}
+			for wait := 200 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
+				rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+				err := c.Reconnect(rctx)
+				cancel()
+				if err == nil {
+					break
+				}
+				if !Retryable(err) || ctx.Err() != nil {
+					return
+				}
+				select {
+				case <-ctx.Done():
+					return
+				case <-c.done:
+					return
+				case <-time.After(wait):
+				}
+			}
+		}
+	}()
+}
+
+// Retryable reports whether a connection that ended with err (Err, or a
+// Reconnect's error) is worth trying again: network failures, timeouts,
+// a server shutting down or throttling are; a normal close (nil), a
+// closed client and refusals that will not change are not.
+func Retryable(err error) bool {
+	if err == nil || errors.Is(err, ErrClosed) {
+		return false
+	}
+	var se *ServerError
+	if errors.As(err, &se) {
+		switch se.Code {
+		case wire.CodeNone, wire.CodeDrillEnded, wire.CodeBadToken, wire.CodeBadJoinCode, wire.CodeDrillFull,
+			wire.CodeForbidden, wire.CodeBadVersion:
+			return false
+		}
+	}
+	return true
+}
+
+func (c *Client) isClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
 }

@@ -448,3 +448,74 @@ func TestRefusals(t *testing.T) {
 		t.Fatalf("wrong pin: %v", err)
 	}
 }
+
+// dropConn closes the QUIC connection under c, as a network failure would.
+func dropConn(c *Client) {
+	c.mu.Lock()
+	l := c.cur
+	c.mu.Unlock()
+	if l != nil {
+		_ = l.conn.CloseWithError(0, "test: network drop")
+	}
+}
+
+func count[T Event](r *recorder) int {
+	n := 0
+	for _, e := range r.all() {
+		if _, ok := e.(T); ok {
+			n++
+		}
+	}
+	return n
+}
+
+// TestStayConnectedLeaveSpectator: a participant that stays connected
+// rejoins by itself after two drops and keeps its slot; a spectator over
+// WebTransport sees it and may not choose; Leave ends the participant for
+// good (no reconnect) and the spectator's roster marks it left.
+func TestStayConnectedLeaveSpectator(t *testing.T) {
+	s := startServer(t)
+	e, fac := s.drill(t)
+	ctx := ctx5(t)
+	var prec, srec recorder
+	f := s.dial(t, Options{Role: wire.RoleFacilitator, JoinCode: e.Code, FacilitatorToken: fac})
+	p := s.dial(t, Options{JoinCode: e.Code, Name: "Ana", Datagrams: true, OnEvent: prec.on})
+	sp := s.dial(t, Options{Role: wire.RoleSpectator, JoinCode: e.Code, WebTransport: true, Datagrams: true, OnEvent: srec.on})
+	if sp.Info().Role != wire.RoleSpectator || sp.Info().Slot != -1 {
+		t.Fatalf("spectator info: %+v", sp.Info())
+	}
+	p.StayConnected(context.Background())
+	if _, err := f.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the spectator sees the participant", func() bool { _, ok := sp.SampleNow().Participant(0); return ok })
+	if _, err := sp.Choose(ctx, wire.ChoiceAct, "help", ""); !errors.Is(err, ErrNotAllowed) {
+		t.Fatalf("spectator choose: %v", err)
+	}
+	for i := 1; i <= 2; i++ {
+		dropConn(p)
+		eventually(t, "reconnected by itself", func() bool {
+			return count[ConnectedEvent](&prec) == i && p.Connected()
+		})
+		if p.Info().Slot != 0 {
+			t.Fatalf("slot after reconnect %d: %d", i, p.Info().Slot)
+		}
+	}
+	if count[DisconnectedEvent](&prec) != 2 {
+		t.Fatalf("%d disconnects reported", count[DisconnectedEvent](&prec))
+	}
+	if err := p.Leave(ctx); err != nil {
+		t.Fatalf("leave: %v", err)
+	}
+	srec.wait(t, "left in the roster", func(e Event) bool {
+		r, ok := e.(RosterEvent)
+		return ok && len(r.Changed) == 1 && r.Changed[0].Slot == 0 && r.Changed[0].Flags&wire.RosterLeft != 0
+	})
+	time.Sleep(300 * time.Millisecond)
+	if p.Connected() || count[ConnectedEvent](&prec) != 2 {
+		t.Fatal("reconnected after leaving")
+	}
+	if st := sp.Stats(); st.SnapshotsDecoded < 10 || st.DecodeErrors != 0 {
+		t.Fatalf("spectator stats: %+v", st)
+	}
+}
