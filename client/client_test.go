@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/rescuedrill/rescuedrill/engine"
 	"github.com/rescuedrill/rescuedrill/server"
 	"github.com/rescuedrill/rescuedrill/server/drill"
 	"github.com/rescuedrill/rescuedrill/server/transport"
@@ -517,5 +519,44 @@ func TestStayConnectedLeaveSpectator(t *testing.T) {
 	}
 	if st := sp.Stats(); st.SnapshotsDecoded < 10 || st.DecodeErrors != 0 {
 		t.Fatalf("spectator stats: %+v", st)
+	}
+}
+
+// TestFloodFields: a flood drill's snapshots carry the water layer; the
+// field matches the grid and the decoder's tiles arrive with the Welcome.
+func TestFloodFields(t *testing.T) {
+	s := startServer(t)
+	e, _, err := s.reg.Create(context.Background(), server.CreateRequest{Scenario: "flood", Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := s.dial(t, Options{JoinCode: e.Code, Name: "Wei", Datagrams: true})
+	info := p.Info()
+	w, d, ver := p.Fields()
+	if info.Layers&wire.LayerWater == 0 || w == nil || d != nil || w.Grid != info.Grid {
+		t.Fatalf("layers %b water %v debris %v", info.Layers, w != nil, d != nil)
+	}
+	wet := 0
+	for r := 0; r < info.Grid.NY; r++ {
+		for c := 0; c < info.Grid.NX; c++ {
+			if p.WaterDepth(c, r) > 0 {
+				wet++
+			}
+		}
+	}
+	if wet == 0 || ver == 0 {
+		t.Fatalf("flood: %d wet cells at the start, field version %d", wet, ver)
+	}
+	// In the lobby the world stands still: the client's field is the server's.
+	var want []uint16
+	err = e.Drill.View(context.Background(), func(w *engine.World, _ drill.State) error {
+		want = wire.NewCapturer(w).Capture(w, wire.PhaseLobby).Water.Cells()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(w.Cells(), want) {
+		t.Fatal("the client's water field differs from the server's")
 	}
 }
