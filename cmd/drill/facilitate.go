@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -243,8 +244,24 @@ func facilitateCommand(ctx context.Context, addr string, tlsConf *tls.Config, co
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, ok := m.(*wire.Welcome); !ok {
+	w, ok := m.(*wire.Welcome)
+	if !ok {
 		return nil, nil, fmt.Errorf("expected Welcome, got %s", m.Type())
+	}
+	if cmd.Op == wire.OpInject && w.ScenarioFormat == wire.ScenarioJSON {
+		// The drill would accept an unknown inject and do nothing: say so.
+		var sc struct {
+			Injects []struct{ ID string }
+		}
+		if json.Unmarshal(w.Scenario, &sc) == nil {
+			var ids []string
+			for _, in := range sc.Injects {
+				ids = append(ids, in.ID)
+			}
+			if !slices.Contains(ids, cmd.Inject) {
+				return nil, nil, fmt.Errorf("the scenario has no inject %q; it has: %s", cmd.Inject, strings.Join(ids, ", "))
+			}
+		}
 	}
 	if err := send(&cmd); err != nil {
 		return nil, nil, err

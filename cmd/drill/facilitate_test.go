@@ -79,6 +79,9 @@ func TestFacilitateAgainstServer(t *testing.T) {
 	step("start: done", "start")
 	step("warn: done", "warn", "high_temp", "orange")
 	step("inject: done", "inject", "q_symptoms")
+	if _, errs, code := runCLI(t, append([]string{"facilitate", "inject", "nosuch"}, drillArgs...)...); code == 0 || !strings.Contains(errs, "q_symptoms") {
+		t.Fatalf("an unknown inject: exit %d %s", code, errs)
+	}
 	step("pause: done", "pause")
 	if _, errs, code := runCLI(t, append([]string{"facilitate", "pause"}, drillArgs...)...); code == 0 || !strings.Contains(errs, "refused") {
 		t.Fatalf("a second pause: exit %d %s", code, errs)
