@@ -377,6 +377,7 @@ func (c *Client) install(hs *handshake) {
 	for _, e := range hs.roster {
 		c.roster[e.Slot] = e
 	}
+	roster := c.rosterLocked()
 	c.setState(hs.full)
 	c.buf.Push(hs.full, now)
 	if ev, ok := c.setPhase(hs.info.Phase, hs.info.Tick); ok {
@@ -400,7 +401,7 @@ func (c *Client) install(hs *handshake) {
 		}
 	}
 	if !first {
-		evs = append(evs, ConnectedEvent{Info: hs.info})
+		evs = append(evs, ConnectedEvent{Info: hs.info}, RosterEvent{Changed: hs.roster, Roster: roster})
 	}
 	for _, ev := range evs {
 		c.emit(ev)

@@ -25,8 +25,9 @@ type ScoreEvent struct{ wire.Score }
 // own; everyone's for facilitators and spectators).
 type ResultsEvent struct{ Results []wire.Result }
 
-// RosterEvent: entries added or replaced (joins, leaves). Roster is the
-// whole list afterwards, sorted by slot.
+// RosterEvent: entries added or replaced (joins, leaves), or after a
+// reconnect the Welcome's whole list. Roster is the whole list afterwards,
+// sorted by slot.
 type RosterEvent struct {
 	Changed []wire.RosterEntry
 	Roster  []wire.RosterEntry

@@ -1,6 +1,8 @@
 package client
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -160,5 +162,38 @@ func TestDepthFields(t *testing.T) {
 	}
 	if DepthAt(f, 12.5, 17.4) != 0.4 || DepthAt(f, 99.9, 89.9) != 1.23 {
 		t.Fatal("DepthAt")
+	}
+}
+
+// TestAckOnce: the first ack of a seq resolves the choice and is reported;
+// a later one (the server's duplicate after a resend) is only counted.
+func TestAckOnce(t *testing.T) {
+	var rec recorder
+	c := &Client{opts: Options{OnEvent: rec.on}, choices: map[uint64]*pendingChoice{}}
+	p := &pendingChoice{msg: wire.Choice{Seq: 7, Kind: wire.ChoiceAnswer}, done: make(chan wire.ChoiceAck, 1)}
+	c.choices[7] = p
+	c.choiceAcked(wire.ChoiceAck{Seq: 7, Tick: 40})
+	c.choiceAcked(wire.ChoiceAck{Seq: 7, Reason: wire.ReasonDuplicate, Tick: 40})
+	if a := <-p.done; a.Tick != 40 || a.Reason != wire.ReasonNone {
+		t.Fatalf("ack %+v", a)
+	}
+	if n := count[ChoiceAckEvent](&rec); n != 1 || c.Stats().UnknownAcks != 1 {
+		t.Fatalf("%d ack events, %d unknown acks", n, c.Stats().UnknownAcks)
+	}
+}
+
+func TestRetryable(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{nil, false}, {ErrClosed, false}, {errors.New("timeout: no recent network activity"), true},
+		{&ServerError{Code: wire.CodeShutdown}, true}, {&ServerError{Code: wire.CodeTryLater}, true},
+		{&ServerError{Code: wire.CodeDrillEnded}, false}, {&ServerError{Code: wire.CodeBadToken}, false},
+		{fmt.Errorf("client: waiting for the welcome: %w", &ServerError{Code: wire.CodeDrillFull}), false},
+	} {
+		if got := Retryable(tc.err); got != tc.want {
+			t.Errorf("Retryable(%v) = %v", tc.err, got)
+		}
 	}
 }
