@@ -48,6 +48,7 @@ type Entry struct {
 	facilitator string
 	cancel      context.CancelFunc
 
+	choices     choiceLedger   // participants' choices by seq, across reconnects
 	capturer    *wire.Capturer // made on first use, on the drill goroutine
 	terrainOnce sync.Once
 	terrain     []byte // the Terrain frame, built once per drill

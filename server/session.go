@@ -69,10 +69,8 @@ type session struct {
 	wmu sync.Mutex // control-stream writes come from several goroutines
 	enc *wire.SnapshotEncoder
 
-	seenMu sync.Mutex
-	seen   map[uint64]wire.ChoiceAck // choice seq → first answer
-	pose   *wire.Pose
-	poses  tokenBucket
+	pose  *wire.Pose
+	poses tokenBucket
 }
 
 // handle runs one connection from Hello to close.
@@ -116,7 +114,7 @@ func (s *Server) join(ctx context.Context, c transport.Conn, ctl transport.Strea
 		return nil, wire.CodeBadJoinCode, err
 	}
 	ss := &session{srv: s, conn: c, ctl: ctl, entry: e, role: h.Role, slot: -1, dgram: h.Datagrams,
-		seen: map[uint64]wire.ChoiceAck{}, poses: tokenBucket{rate: wire.MaxPoseRate, burst: 2 * wire.MaxPoseRate}}
+		poses: tokenBucket{rate: wire.MaxPoseRate, burst: 2 * wire.MaxPoseRate}}
 	var token string
 	switch h.Role {
 	case wire.RoleParticipant:
@@ -431,23 +429,33 @@ func (ss *session) posed(p *wire.Pose) {
 }
 
 // choice submits an answer or action and acknowledges it once journalled.
+// Choices are remembered per participant across reconnects: a client that
+// resends an unacknowledged choice after a dropped connection gets the
+// first answer (reason "duplicate") and the drill does not apply it again.
 func (ss *session) choice(ctx context.Context, c *wire.Choice) {
-	ss.seenMu.Lock()
-	if prev, ok := ss.seen[c.Seq]; ok {
-		ss.seenMu.Unlock()
-		prev.Reason = wire.ReasonDuplicate
-		_ = ss.send(&prev)
+	if ss.slot < 0 {
+		_ = ss.send(&wire.ChoiceAck{Seq: c.Seq, Result: wire.Rejected, Reason: wire.ReasonNotAllowed, Tick: ss.entry.Drill.Tick()})
 		return
 	}
-	ss.seenMu.Unlock()
-	reject := func(reason uint8) {
-		ack := wire.ChoiceAck{Seq: c.Seq, Result: wire.Rejected, Reason: reason, Tick: ss.entry.Drill.Tick()}
-		ss.remember(ack)
+	rec, first := ss.entry.choices.begin(ss.slot, c.Seq)
+	if !first {
+		go func() {
+			select {
+			case <-rec.done:
+				ack := rec.ack
+				ack.Reason = wire.ReasonDuplicate
+				_ = ss.send(&ack)
+			case <-ctx.Done():
+			}
+		}()
+		return
+	}
+	finish := func(ack wire.ChoiceAck) {
+		ss.entry.choices.finish(rec, ack)
 		_ = ss.send(&ack)
 	}
-	if ss.slot < 0 {
-		reject(wire.ReasonNotAllowed)
-		return
+	reject := func(reason uint8) {
+		finish(wire.ChoiceAck{Seq: c.Seq, Result: wire.Rejected, Reason: reason, Tick: ss.entry.Drill.Tick()})
 	}
 	if ss.entry.Drill.State() != drill.Running {
 		reject(wire.ReasonNotRunning)
@@ -466,25 +474,62 @@ func (ss *session) choice(ctx context.Context, c *wire.Choice) {
 		return
 	}
 	go func() {
-		select {
-		case err := <-done:
-			ack := wire.ChoiceAck{Seq: c.Seq, Result: wire.Accepted, Tick: ss.entry.Drill.Tick() - 1}
-			if err != nil {
-				ack.Result, ack.Reason = wire.Rejected, wire.ReasonNotRunning
-			}
-			ss.remember(ack)
-			_ = ss.send(&ack)
-		case <-ctx.Done():
+		// The drill always answers (applied, or an error); wait for it even
+		// if this connection drops, so a resend elsewhere gets the answer.
+		err := <-done
+		ack := wire.ChoiceAck{Seq: c.Seq, Result: wire.Accepted, Tick: ss.entry.Drill.Tick() - 1}
+		if err != nil {
+			ack.Result, ack.Reason = wire.Rejected, wire.ReasonNotRunning
 		}
+		finish(ack)
 	}()
 }
 
-func (ss *session) remember(a wire.ChoiceAck) {
-	ss.seenMu.Lock()
-	if len(ss.seen) < 4096 {
-		ss.seen[a.Seq] = a
+// choiceLedger remembers every participant's choices by sequence number
+// for the life of a drill (bounded), so resends are answered, not re-applied.
+type choiceLedger struct {
+	mu sync.Mutex
+	m  map[choiceKey]*choiceRec
+}
+
+type choiceKey struct {
+	slot int32
+	seq  uint64
+}
+
+type choiceRec struct {
+	done chan struct{}
+	ack  wire.ChoiceAck
+}
+
+// maxLedger bounds the ledger: 64 participants × 1 000 choices each is far
+// beyond any drill; past it new choices are still applied, just not deduplicated.
+const maxLedger = 64_000
+
+// begin returns the record for a choice and whether it is new.
+func (l *choiceLedger) begin(slot int32, seq uint64) (*choiceRec, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil {
+		l.m = map[choiceKey]*choiceRec{}
 	}
-	ss.seenMu.Unlock()
+	k := choiceKey{slot, seq}
+	if r, ok := l.m[k]; ok {
+		return r, false
+	}
+	r := &choiceRec{done: make(chan struct{})}
+	if len(l.m) < maxLedger {
+		l.m[k] = r
+	}
+	return r, true
+}
+
+// finish records the answer and wakes anyone waiting on a resend.
+func (l *choiceLedger) finish(r *choiceRec, ack wire.ChoiceAck) {
+	l.mu.Lock()
+	r.ack = ack
+	l.mu.Unlock()
+	close(r.done)
 }
 
 // command runs a facilitator operation; anyone else is refused and
