@@ -139,9 +139,31 @@ func FuzzDecodeTerrain(f *testing.F) {
 }
 
 func TestFuzzCorpusCommitted(t *testing.T) {
-	for _, name := range []string{"FuzzDecodeFrame", "FuzzDecodeDatagram", "FuzzDecodeSnapshot", "FuzzDecodeTerrain"} {
+	for _, name := range []string{"FuzzDecodeFrame", "FuzzDecodeDatagram", "FuzzDecodeSnapshot", "FuzzDecodeTerrain", "FuzzDecodeInputs"} {
 		if _, err := os.Stat(filepath.Join("testdata", "fuzz", name)); err != nil {
 			t.Logf("no committed corpus for %s yet", name)
 		}
 	}
+}
+
+// FuzzDecodeInputs decodes Mirror and Inputs payloads (the mirror feature,
+// §4.12): no panic, only *Error, and what decodes re-encodes the same.
+func FuzzDecodeInputs(f *testing.F) {
+	f.Add(readGolden(f, "inputs"))
+	f.Add(readGolden(f, "mirror"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) > 0 && Type(b[0]) != TypeMirror {
+			b[0] = byte(TypeInputs)
+		}
+		m, err := DecodeMessage(b)
+		mustBeProtocolError(t, err)
+		if err != nil {
+			return
+		}
+		again := Marshal(nil, m)
+		m2, err := DecodeMessage(again)
+		if err != nil || !bytes.Equal(Marshal(nil, m2), again) {
+			t.Fatalf("%v: re-encoding: %v", m.Type(), err)
+		}
+	})
 }

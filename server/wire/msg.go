@@ -30,6 +30,8 @@ const (
 	TypeCommandAck Type = 0x4a
 	TypePhase      Type = 0x4b
 	TypeRoster     Type = 0x4c
+	TypeMirror     Type = 0x4d // optional feature: lockstep mirror (Hello.Mirror)
+	TypeInputs     Type = 0x4e
 
 	TypePose     Type = 0x80
 	TypeSnapshot Type = 0x81
@@ -41,6 +43,7 @@ var typeNames = map[Type]string{
 	TypePrompt: "prompt", TypeWarning: "warning", TypeMessage: "message", TypeChoiceAck: "choice_ack",
 	TypeScore: "score", TypeResults: "results", TypeError: "error", TypeCommandAck: "command_ack",
 	TypePhase: "phase", TypeRoster: "roster", TypePose: "pose", TypeSnapshot: "snapshot",
+	TypeMirror: "mirror", TypeInputs: "inputs",
 }
 
 func (t Type) String() string {
@@ -173,6 +176,10 @@ func newMessage(t Type) Message {
 		return new(PhaseChange)
 	case TypeRoster:
 		return new(Roster)
+	case TypeMirror:
+		return new(Mirror)
+	case TypeInputs:
+		return new(Inputs)
 	case TypePose:
 		return new(Pose)
 	case TypeSnapshot:
@@ -216,6 +223,9 @@ type Hello struct {
 	Token       Token
 	FacToken    string // facilitator token (RoleFacilitator), ≤ MaxFacToken
 	TerrainHash uint64 // hash of a Terrain the client has cached, 0 for none
+	// Mirror asks for the lockstep mirror feature (flags bit 2): a Mirror
+	// message after the Welcome, then every applied input as Inputs.
+	Mirror bool
 }
 
 func (*Hello) Type() Type { return TypeHello }
@@ -232,6 +242,9 @@ func (m *Hello) appendPayload(b []byte) []byte {
 	}
 	if m.HasToken {
 		f |= 2
+	}
+	if m.Mirror {
+		f |= 4
 	}
 	b = putU8(b, f)
 	if m.HasToken {
@@ -255,10 +268,10 @@ func (m *Hello) decode(r *reader) {
 	m.Name = r.str("hello.name", MaxName)
 	m.Lang = r.str("hello.lang", MaxLang)
 	f := r.u8("hello.flags")
-	if f&^3 != 0 {
+	if f&^7 != 0 {
 		r.fail(CodeBadValue, "hello.flags 0x%02x", f)
 	}
-	m.Datagrams, m.HasToken = f&1 != 0, f&2 != 0
+	m.Datagrams, m.HasToken, m.Mirror = f&1 != 0, f&2 != 0, f&4 != 0
 	if m.HasToken {
 		copy(m.Token[:], r.fixed(16, "hello.token"))
 	}

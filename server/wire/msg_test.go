@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/rescuedrill/rescuedrill/engine"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -66,6 +68,14 @@ func sampleMessages() map[string]Message {
 		"roster":   &Roster{Entries: []RosterEntry{{Slot: 6, Name: "Ana", Flags: RosterAway}}},
 		"pose":     &Pose{Ack: 130, AckBits: 0xfffffffe, Seq: 981, TickHint: 1198, MoveX: 600, MoveY: -800, Heading: 27000, Run: true, Head: &head, Hands: &hands},
 		"pose_min": &Pose{Seq: 1, Heading: 9000},
+		"hello_mirror": &Hello{Version: Version, Role: RoleParticipant, JoinCode: "K7QX2M", Name: "good-01", Lang: "en", Datagrams: true, Mirror: true},
+		"mirror":       &Mirror{Seed: 7, Engine: "rescuedrill-engine/1", Scenario: "heat", Source: []byte("id: heat\n")},
+		"inputs": &Inputs{Tick: 1201, HasHash: true, Hash: 0x0123456789abcdef, Inputs: []engine.Input{
+			{Tick: 1199, Participant: 2, Kind: engine.InputJoin, Target: "小明"},
+			{Tick: 1200, Participant: 0, Kind: engine.InputMove, MoveX: 600, MoveY: -800, Run: true},
+			{Tick: 1200, Participant: 0, Kind: engine.InputLook, Heading: 27000},
+			{Tick: 1200, Participant: 5, Kind: engine.InputAnswer, Action: "q_symptoms", Target: "cool_call"}}},
+		"inputs_empty": &Inputs{Tick: 1220},
 	}
 }
 
@@ -190,6 +200,13 @@ func TestBadInputCodes(t *testing.T) {
 		{"choice kind 0", Marshal(nil, &Choice{}), CodeBadValue},
 		{"options count beyond limit", []byte{0x43, 0, 0, 0, 0, 17}, CodeLimit},
 		{"items count beyond bytes", []byte{0x47, 0, 0, 100}, CodeTruncated},
+		{"hello flag bit 3", append([]byte{0x01, 1, 1, 0, 0, 0, 0x08, 0}, make([]byte, 8)...), CodeBadValue},
+		{"inputs tick not below the message tick", Marshal(nil, &Inputs{Tick: 5, Inputs: []engine.Input{{Tick: 5, Kind: engine.InputLeave}}}), CodeBadValue},
+		{"inputs ticks going back", Marshal(nil, &Inputs{Tick: 9, Inputs: []engine.Input{{Tick: 5, Kind: engine.InputLeave}, {Tick: 4, Kind: engine.InputLeave}}}), CodeBadValue},
+		{"inputs kind 0", Marshal(nil, &Inputs{Tick: 9, Inputs: []engine.Input{{Tick: 5}}}), CodeBadValue},
+		{"inputs move 1001", Marshal(nil, &Inputs{Tick: 9, Inputs: []engine.Input{{Tick: 5, Kind: engine.InputMove, MoveX: 1001}}}), CodeBadValue},
+		{"inputs participant 64", Marshal(nil, &Inputs{Tick: 9, Inputs: []engine.Input{{Tick: 5, Participant: 64, Kind: engine.InputLeave}}}), CodeBadValue},
+		{"inputs count beyond limit", []byte{0x4e, 9, 0, 0x81, 0x40}, CodeLimit},
 	}
 	for _, c := range cases {
 		_, err := DecodeMessage(c.b)
@@ -260,7 +277,8 @@ func readGolden(t testing.TB, name string) []byte {
 
 func TestGoldenMessages(t *testing.T) {
 	msgs := sampleMessages()
-	for _, name := range []string{"hello", "welcome", "choice", "choice_ack", "command", "warning", "prompt", "error", "pose", "pose_min", "terrain", "score"} {
+	for _, name := range []string{"hello", "welcome", "choice", "choice_ack", "command", "warning", "prompt", "error", "pose", "pose_min", "terrain", "score",
+		"hello_mirror", "mirror", "inputs"} {
 		golden(t, name, Marshal(nil, msgs[name]))
 	}
 }
