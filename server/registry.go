@@ -246,8 +246,12 @@ func (r *Registry) Recover(ctx context.Context) ([]*Entry, error) {
 		}
 		e := &Entry{ID: rec.DrillID, Scenario: name, Source: src, Seed: rec.Log.Header.Seed, Setup: setup, Created: r.clock.Now(),
 			facilitator: newSecret()}
-		d, err := drill.New(drill.Config{ID: rec.DrillID, Setup: setup, Seed: rec.Log.Header.Seed, World: w, Journal: rec.Journal,
-			Clock: r.clock, Capture: e.capture, OnTick: r.OnTick})
+		applied := rec.Log.Inputs
+		for len(applied) > 0 && applied[len(applied)-1].Tick >= w.Tick() {
+			applied = applied[:len(applied)-1]
+		}
+		d, err := drill.New(drill.Config{ID: rec.DrillID, Setup: setup, Seed: rec.Log.Header.Seed, World: w, Applied: applied,
+			Journal: rec.Journal, Clock: r.clock, Capture: e.capture, OnTick: r.OnTick})
 		if err != nil {
 			rec.Journal.Close()
 			return out, err

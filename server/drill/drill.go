@@ -74,7 +74,10 @@ type Config struct {
 	Seed  uint64
 	// World, when set, is a world rebuilt from a journal after a crash; the
 	// drill continues from its tick (in state Paused until resumed).
-	World   *engine.World
+	World *engine.World
+	// Applied, with World, are the inputs that world has applied (the
+	// journal's), so mirror clients of a recovered drill can catch up.
+	Applied []engine.Input
 	Journal Journal // nil: no journal (tests, demos)
 	Clock   Clock
 	// Queue sizes; zero picks the defaults.
@@ -98,6 +101,10 @@ type Frame struct {
 	Tick   uint64
 	State  State
 	Events []engine.Event // this tick's events (a copy)
+	// Inputs are the inputs applied at this tick (a copy; nil for a frame
+	// that only announces a change of state). Mirror sessions read the
+	// drill's input log instead (InputsSince): a slow subscriber loses frames.
+	Inputs []engine.Input
 	People []PersonView
 	NPCs   []NPCView
 	Hash   uint64 // state hash, every CheckpointEvery ticks (0 otherwise)
@@ -167,6 +174,7 @@ type Drill struct {
 	stateNow atomic.Uint32
 	tickNow  atomic.Uint64
 	joined   atomic.Int32 // slots handed out (d.slots), for Joined
+	log      inputLog     // applied inputs, for mirror clients
 }
 
 // New makes a drill in the lobby (or, with Config.World, paused at the
@@ -190,6 +198,15 @@ func New(cfg Config) (*Drill, error) {
 		d.world, d.state = cfg.World, Paused
 		d.slots = int32(len(cfg.World.People()))
 		d.joined.Store(d.slots)
+		for i := 0; i < len(cfg.Applied); {
+			j := i
+			for j < len(cfg.Applied) && cfg.Applied[j].Tick == cfg.Applied[i].Tick {
+				j++
+			}
+			d.log.add(cfg.Applied[i:j], cfg.Applied[i].Tick+1)
+			i = j
+		}
+		d.log.add(nil, cfg.World.Tick())
 	} else {
 		w, err := engine.NewWorld(cfg.Setup, cfg.Seed)
 		if err != nil {
@@ -288,6 +305,7 @@ func (d *Drill) step() error {
 	}
 	before := d.world.Dropped()
 	evs := d.world.Step(batch)
+	d.log.add(batch, d.world.Tick())
 	dropped := d.world.Dropped() - before
 	for _, s := range acks {
 		reply(s.ack, nil)
@@ -295,6 +313,7 @@ func (d *Drill) step() error {
 	var hash uint64
 	if d.world.Tick()%d.cfg.CheckpointEvery == 0 && !d.world.Done() {
 		hash = d.world.Hash()
+		d.log.setHash(d.world.Tick(), hash)
 		if d.cfg.Journal != nil {
 			if err := d.cfg.Journal.Checkpoint(d.world.Tick()-1, hash); err != nil {
 				return fmt.Errorf("drill %s: journal: %w", d.cfg.ID, err)
@@ -303,13 +322,14 @@ func (d *Drill) step() error {
 	}
 	d.tickNow.Store(d.world.Tick())
 	d.count(func(s *Stats) { s.Ticks++; s.Inputs += uint64(len(batch)); s.Dropped += dropped })
-	d.publish(evs, hash)
+	d.publish(evs, batch, hash)
 	return nil
 }
 
 // finish writes the end record and tells subscribers.
 func (d *Drill) finish() error {
 	d.setState(Ended)
+	d.log.setHash(d.world.Tick(), d.world.Hash())
 	if d.cfg.Journal != nil {
 		if err := d.cfg.Journal.End(d.world.Tick(), d.world.Hash()); err != nil {
 			return err
@@ -350,7 +370,7 @@ func (d *Drill) setState(s State) {
 	d.state = s
 	d.stateNow.Store(uint32(s))
 	if changed && s != Ended {
-		d.publish(nil, 0) // clients learn of a pause without waiting for a tick
+		d.publish(nil, nil, 0) // clients learn of a pause without waiting for a tick
 	}
 }
 

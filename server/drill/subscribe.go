@@ -49,11 +49,12 @@ func (s *Subscription) Close(ctx context.Context) error {
 }
 
 // publish sends this tick's frame to every subscriber without blocking.
-func (d *Drill) publish(evs []engine.Event, hash uint64) {
+func (d *Drill) publish(evs []engine.Event, inputs []engine.Input, hash uint64) {
 	if len(d.subs) == 0 {
 		return
 	}
-	f := Frame{Tick: d.world.Tick(), State: d.state, Events: append([]engine.Event(nil), evs...), Hash: hash}
+	f := Frame{Tick: d.world.Tick(), State: d.state, Events: append([]engine.Event(nil), evs...), Hash: hash,
+		Inputs: append([]engine.Input(nil), inputs...)}
 	if d.cfg.Capture != nil {
 		f.Snapshot = d.cfg.Capture(d.world, d.state)
 	}
