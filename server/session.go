@@ -71,6 +71,10 @@ type session struct {
 
 	pose  *wire.Pose
 	poses tokenBucket
+
+	mirror     bool   // the client asked for the lockstep mirror (§4.12)
+	mirrorNext uint64 // inputs of ticks < mirrorNext have been relayed
+	mirrorSent bool
 }
 
 // handle runs one connection from Hello to close.
@@ -113,7 +117,7 @@ func (s *Server) join(ctx context.Context, c transport.Conn, ctl transport.Strea
 	case err != nil:
 		return nil, wire.CodeBadJoinCode, err
 	}
-	ss := &session{srv: s, conn: c, ctl: ctl, entry: e, role: h.Role, slot: -1, dgram: h.Datagrams,
+	ss := &session{srv: s, conn: c, ctl: ctl, entry: e, role: h.Role, slot: -1, dgram: h.Datagrams, mirror: h.Mirror,
 		poses: tokenBucket{rate: wire.MaxPoseRate, burst: 2 * wire.MaxPoseRate}}
 	var token string
 	switch h.Role {
@@ -154,6 +158,15 @@ func (s *Server) join(ctx context.Context, c transport.Conn, ctl transport.Strea
 	}
 	if h.TerrainHash != welcome.TerrainHash {
 		if err := ss.sendRaw(terrain); err != nil {
+			return nil, wire.CodeInternal, err
+		}
+	}
+	if ss.mirror {
+		if _, err := e.Drill.InputsSince(0); err != nil {
+			return nil, wire.CodeInternal, err
+		}
+		m := &wire.Mirror{Seed: e.Seed, Engine: engine.Version, Scenario: e.Scenario, Source: e.Source}
+		if err := ss.send(m); err != nil {
 			return nil, wire.CodeInternal, err
 		}
 	}
@@ -207,6 +220,10 @@ func (ss *session) run(ctx context.Context, fr *wire.FrameReader) {
 		go ss.readDatagrams(ctx)
 	}
 	defer sub.Close(context.Background())
+	if err := ss.relay(); err != nil { // the catch-up from tick 0
+		ss.closeWith(wire.CodeInternal, err.Error())
+		return
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -215,6 +232,7 @@ func (ss *session) run(ctx context.Context, fr *wire.FrameReader) {
 			return
 		case f, ok := <-sub.C():
 			if !ok { // the drill ended
+				_ = ss.relay() // the last inputs before the results
 				ss.sendResults(context.Background())
 				// Finish the stream so the results are delivered, and give the
 				// client a moment to read them before the connection closes
@@ -225,6 +243,10 @@ func (ss *session) run(ctx context.Context, fr *wire.FrameReader) {
 				case <-time.After(2 * time.Second):
 				}
 				ss.closeWith(wire.CodeNone, "drill ended")
+				return
+			}
+			if err := ss.relay(); err != nil {
+				ss.closeWith(wire.CodeInternal, err.Error())
 				return
 			}
 			if err := ss.forward(ctx, f); err != nil {
@@ -264,6 +286,35 @@ func (ss *session) forward(ctx context.Context, f drill.Frame) error {
 		return nil // dropped datagrams are the transport's to count
 	}
 	ss.srv.BytesOut.Add(uint64(len(payload)))
+	return nil
+}
+
+// relay sends a mirror client the inputs the drill applied since the last
+// relay (from tick 0 the first time), read from the drill's input log so a
+// frame this session missed loses nothing: at most wire.MaxInputs records
+// a message, one message when there is nothing new but the tick.
+func (ss *session) relay() error {
+	if !ss.mirror {
+		return nil
+	}
+	a, err := ss.entry.Drill.InputsSince(ss.mirrorNext)
+	if err != nil {
+		return err
+	}
+	if ss.mirrorSent && a.Tick == ss.mirrorNext && len(a.Inputs) == 0 {
+		return nil
+	}
+	ins := a.Inputs
+	for len(ins) > wire.MaxInputs {
+		if err := ss.send(&wire.Inputs{Tick: ins[wire.MaxInputs].Tick, Inputs: ins[:wire.MaxInputs]}); err != nil {
+			return err
+		}
+		ins = ins[wire.MaxInputs:]
+	}
+	if err := ss.send(&wire.Inputs{Tick: a.Tick, HasHash: a.HasHash, Hash: a.Hash, Inputs: ins}); err != nil {
+		return err
+	}
+	ss.mirrorNext, ss.mirrorSent = a.Tick, true
 	return nil
 }
 

@@ -43,8 +43,9 @@ func (m *Mirror) decode(r *reader) {
 
 // Inputs relays applied inputs to a mirror client. After it the client
 // holds every input of every tick before Tick: it may step its world while
-// world.Tick() < Tick, never further. The records' ticks are < Tick, in
-// the order the drill applied them (non-decreasing ticks).
+// world.Tick() < Tick, never further. The records' ticks are ≤ Tick (a
+// record of tick Tick itself starts a tick split across messages), in the
+// order the drill applied them (non-decreasing ticks).
 type Inputs struct {
 	Tick    uint64 // the server world's tick: inputs of ticks < Tick are all sent
 	HasHash bool
@@ -98,7 +99,7 @@ func (m *Inputs) decode(r *reader) {
 	for i := range m.Inputs {
 		in := &m.Inputs[i]
 		in.Tick = r.uv("input.tick", MaxTick)
-		if r.err == nil && (in.Tick < prev || in.Tick >= m.Tick) {
+		if r.err == nil && (in.Tick < prev || in.Tick > m.Tick) {
 			r.fail(CodeBadValue, "input.tick %d (previous %d, message tick %d)", in.Tick, prev, m.Tick)
 		}
 		prev = in.Tick
