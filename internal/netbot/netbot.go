@@ -50,11 +50,11 @@ type Options struct {
 
 // Result is one bot's end.
 type Result struct {
-	Slot    int32
-	Name    string
-	Policy  string
-	Score   int64
-	Outcome string
+	Slot     int32
+	Name     string
+	Policy   string
+	Score    int64
+	Outcome  string
 	HasScore bool // a Results message arrived
 	// The mirror at the end: its tick and state hash, and how many of the
 	// server's checkpoint hashes it matched on the way.
@@ -124,7 +124,7 @@ type netBot struct {
 	intent  wire.Pose
 	dirty   bool      // the intent changed since the last Pose
 	posed   time.Time // when the last Pose went
-	acks    uint64 // bit i: snapshot newest−i arrived
+	acks    uint64    // bit i: snapshot newest−i arrived
 	newest  uint32
 	seq     uint64
 	choices map[string]*pending // key: kind|action|target
