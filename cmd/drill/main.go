@@ -10,6 +10,7 @@
 //	drill results [--data DIR] [--json] [DRILL_ID]
 //	drill serve [--addr :4433] [--data DIR] [--cert F --key F] [--host NAME]...
 //	drill facilitate create|start|pause|resume|end|inject|warn …
+//	drill bots --server ADDR --cert-hash HEX --join CODE --count N --policy good|naive|random [--seed S]
 package main
 
 import (
@@ -45,6 +46,10 @@ Usage:
         create --scenario NAME    → join code and facilitator token
         start|pause|resume|end|inject ID|warn HAZARD LEVEL --drill CODE --token T
         --server ADDR --cert-hash HEX   the server and the hash drill serve prints
+  drill bots                    network bots play a served drill until it ends; prints their scores
+        --join CODE --count N     the drill's join code, how many bots
+        --policy good|naive|random --seed S   policy, seed of their choices (default: the drill's)
+        --server ADDR --cert-hash HEX
 
 Try:
   drill run flood --bots good:20,naive:20
@@ -77,6 +82,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdServe(args[1:], stdout, stderr)
 	case "facilitate":
 		err = cmdFacilitate(args[1:], stdout, stderr)
+	case "bots":
+		err = cmdBots(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:
