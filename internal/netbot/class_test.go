@@ -3,17 +3,11 @@ package netbot
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/rescuedrill/rescuedrill/engine"
-	"github.com/rescuedrill/rescuedrill/engine/replay"
-	"github.com/rescuedrill/rescuedrill/internal/headless"
 	"github.com/rescuedrill/rescuedrill/server"
 	"github.com/rescuedrill/rescuedrill/server/store"
-	"github.com/rescuedrill/rescuedrill/server/transport"
 )
 
 // TestClassOfFortyOverTheNetwork is issue 3's end-to-end check: a server on
@@ -44,26 +38,7 @@ func TestClassOfFortyOverTheNetwork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	type run struct {
-		res []Result
-		err error
-	}
-	runs := make(chan run, 2)
-	for _, pol := range []string{"good", "naive"} {
-		go func() {
-			r, err := Run(ctx, Options{Addr: ts.addr, TLS: transport.PinnedTLS(ts.hash), JoinCode: e.Code, Policy: pol, Count: 20})
-			runs <- run{r, err}
-		}()
-	}
-	facilitate(t, ctx, ts, e, fac, 40)
-	var bots []Result
-	for range 2 {
-		r := <-runs
-		if r.err != nil {
-			t.Fatal(r.err)
-		}
-		bots = append(bots, r.res...)
-	}
+	bots := playBots(t, ctx, ts, e, fac, 20)
 	<-e.Drill.Done()
 	rc.Wait()
 
@@ -71,19 +46,7 @@ func TestClassOfFortyOverTheNetwork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Clean(ts.reg.JournalPath(e.ID)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	l, err := replay.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := headless.Replay(engine.Setup{Scenario: e.Setup.Scenario, Map: e.Setup.Map}, l, headless.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := replayJournal(t, ts, e)
 	if got := fmt.Sprintf("%016x", out.Hash()); stored.Drill.FinalHash != got {
 		t.Fatalf("stored final hash %s, journal replays to %s", stored.Drill.FinalHash, got)
 	}

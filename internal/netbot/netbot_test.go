@@ -146,26 +146,7 @@ func TestNetworkBotsEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	type run struct {
-		res []Result
-		err error
-	}
-	runs := make(chan run, 2)
-	for _, pol := range []string{"good", "naive"} {
-		go func() {
-			r, err := Run(ctx, Options{Addr: ts.addr, TLS: transport.PinnedTLS(ts.hash), JoinCode: e.Code, Policy: pol, Count: 3})
-			runs <- run{r, err}
-		}()
-	}
-	facilitate(t, ctx, ts, e, fac, 6)
-	var all []Result
-	for range 2 {
-		r := <-runs
-		if r.err != nil {
-			t.Fatal(r.err)
-		}
-		all = append(all, r.res...)
-	}
+	all := playBots(t, ctx, ts, e, fac, 3)
 	final, err := e.Drill.Results(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -181,6 +162,48 @@ func TestNetworkBotsEndToEnd(t *testing.T) {
 			t.Errorf("%s: result %d or mirror hash %016x differs from the drill's (%016x)", r.Name, r.Score, r.MirrorHash, hash)
 		}
 	}
+	out := replayJournal(t, ts, e)
+	if out.Hash() != hash || len(out.Participants) != len(final) {
+		t.Fatalf("replay: hash %016x, %d participants; drill %016x, %d", out.Hash(), len(out.Participants), hash, len(final))
+	}
+	for i, p := range out.Participants {
+		if p.Score != final[i].Score || p.Outcome != final[i].Outcome {
+			t.Errorf("replay slot %d: %d %s, drill %d %s", i, p.Score, p.Outcome, final[i].Score, final[i].Outcome)
+		}
+	}
+}
+
+// playBots runs perPolicy good and perPolicy naive network bots in the
+// drill, starts it as the facilitator once all have joined, and returns
+// their results when the drill ends.
+func playBots(t *testing.T, ctx context.Context, ts *testServer, e *server.Entry, fac string, perPolicy int) []Result {
+	t.Helper()
+	type run struct {
+		res []Result
+		err error
+	}
+	runs := make(chan run, 2)
+	for _, pol := range []string{"good", "naive"} {
+		go func() {
+			r, err := Run(ctx, Options{Addr: ts.addr, TLS: transport.PinnedTLS(ts.hash), JoinCode: e.Code, Policy: pol, Count: perPolicy})
+			runs <- run{r, err}
+		}()
+	}
+	facilitate(t, ctx, ts, e, fac, 2*perPolicy)
+	var all []Result
+	for range 2 {
+		r := <-runs
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		all = append(all, r.res...)
+	}
+	return all
+}
+
+// replayJournal re-simulates the drill's journal headless.
+func replayJournal(t *testing.T, ts *testServer, e *server.Entry) *headless.Outcome {
+	t.Helper()
 	f, err := os.Open(ts.reg.JournalPath(e.ID))
 	if err != nil {
 		t.Fatal(err)
@@ -194,12 +217,5 @@ func TestNetworkBotsEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Hash() != hash || len(out.Participants) != len(final) {
-		t.Fatalf("replay: hash %016x, %d participants; drill %016x, %d", out.Hash(), len(out.Participants), hash, len(final))
-	}
-	for i, p := range out.Participants {
-		if p.Score != final[i].Score || p.Outcome != final[i].Outcome {
-			t.Errorf("replay slot %d: %d %s, drill %d %s", i, p.Score, p.Outcome, final[i].Score, final[i].Outcome)
-		}
-	}
+	return out
 }
