@@ -212,3 +212,15 @@ type GuideSpec struct {
 	GoAt    string   `json:"go_at,omitempty" yaml:"go_at,omitempty" jsonschema:"enum=blue,enum=yellow,enum=orange,enum=red,enum=cue,enum=start,description=When the good bot leaves for refuge"`
 	Prepare []string `json:"prepare,omitempty" yaml:"prepare,omitempty" jsonschema:"description=Object IDs the good bot acts on first (power switch water)"`
 }
+
+// DefaultTickHz is the tick rate of a scenario that does not set tick_hz.
+const DefaultTickHz = 20
+
+// Hz is the scenario's tick rate, with the default applied: the one place
+// that decides it, for the world, replay headers and the server alike.
+func (s *Scenario) Hz() int {
+	if s.TickHz == 0 {
+		return DefaultTickHz
+	}
+	return s.TickHz
+}

@@ -71,11 +71,8 @@ func NewWorld(s Setup, seed uint64) (*World, error) {
 	}
 	w := &World{
 		sc: sc, m: m, nx: m.Elev.NX, ny: m.Elev.NY, cell: m.Elev.Cell,
-		hz: sc.TickHz, scale: sc.TimeScale, seed: seed,
+		hz: sc.Hz(), scale: sc.TimeScale, seed: seed,
 		placeIdx: map[string]int{}, objIdx: map[string]int{}, navCache: map[string]*navEntry{},
-	}
-	if w.hz == 0 {
-		w.hz = 20
 	}
 	if w.hz < 10 || w.hz > 60 {
 		return nil, fmt.Errorf("engine: tick_hz %d outside 10..60", w.hz)

@@ -131,7 +131,7 @@ func (r *Registry) Create(ctx context.Context, req CreateRequest) (*Entry, strin
 		return nil, "", err
 	}
 	id, code, fac := newID(), "", newSecret()
-	hdr := replay.Header{Scenario: name, Source: src, Seed: req.Seed, TickHz: tickHz(setup.Scenario), EngineVersion: engine.Version}
+	hdr := replay.Header{Scenario: name, Source: src, Seed: req.Seed, TickHz: setup.Scenario.Hz(), EngineVersion: engine.Version}
 	j, err := journal.Create(r.dir, id, hdr)
 	if err != nil {
 		return nil, "", err
@@ -312,13 +312,6 @@ func loadScenario(req CreateRequest) (string, []byte, engine.Setup, error) {
 		return "", nil, engine.Setup{}, fmt.Errorf("%w: %v", ErrScenario, err)
 	}
 	return name, req.Source, engine.Setup{Scenario: l.Scenario, Map: l.Map}, nil
-}
-
-func tickHz(sc *engine.Scenario) int {
-	if sc.TickHz == 0 {
-		return 20
-	}
-	return sc.TickHz
 }
 
 // Join codes use letters and digits that cannot be mistaken for each

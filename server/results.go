@@ -133,7 +133,7 @@ func (f *following) create(recovered bool) {
 	ctx, cancel := f.ctx()
 	defer cancel()
 	err := f.rc.Store.CreateDrill(ctx, store.Drill{ID: e.ID, JoinCode: e.Code, Scenario: e.Scenario,
-		ScenarioHash: store.SourceHash(e.Source), Seed: e.Seed, TickHz: tickHz(e.Setup.Scenario),
+		ScenarioHash: store.SourceHash(e.Source), Seed: e.Seed, TickHz: e.Setup.Scenario.Hz(),
 		State: store.StateLobby, CreatedAt: e.Created})
 	switch {
 	case recovered && errors.Is(err, store.ErrExists):

@@ -65,10 +65,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("--stop-at: %w", err)
 		}
-		opts.StopAt = uint64(float64(t) * float64(tickHz(ld.Scenario)))
+		opts.StopAt = uint64(float64(t) * float64(ld.Scenario.Hz()))
 	}
 	if *showTimeline {
-		opts.OnEvents = timeline(stderr, tickHz(ld.Scenario))
+		opts.OnEvents = timeline(stderr, ld.Scenario.Hz())
 	}
 	if *depthAt != "" {
 		if ld.Scenario.Flood == nil {
@@ -97,7 +97,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		defer f.Close()
 		bw = bufio.NewWriter(f)
 		opts.Log, err = replay.NewWriter(bw, replay.Header{Scenario: ld.Name, Source: ld.Source, Seed: *seed,
-			TickHz: tickHz(ld.Scenario), EngineVersion: engine.Version})
+			TickHz: ld.Scenario.Hz(), EngineVersion: engine.Version})
 		if err != nil {
 			return err
 		}
@@ -115,13 +115,6 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	return printOutcome(stdout, res, *asJSON)
-}
-
-func tickHz(sc *engine.Scenario) int {
-	if sc.TickHz == 0 {
-		return 20
-	}
-	return sc.TickHz
 }
 
 // writeDepth writes the flood depth grid as an ESRI ASCII grid aligned with
