@@ -36,6 +36,11 @@ func TestInputLogMirrors(t *testing.T) {
 		f := <-sub.C()
 		framed += len(f.Inputs)
 	}
+	// clk.tick returns once the drill took the tick, not once it finished
+	// it; a command waits for the tick to finish (its checkpoint included).
+	if _, err := d.Hash(ctx); err != nil {
+		t.Fatal(err)
+	}
 	mirror, err := engine.NewWorld(setup, 9)
 	if err != nil {
 		t.Fatal(err)
