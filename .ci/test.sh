@@ -6,16 +6,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need_apt=()
-command -v qemu-aarch64 >/dev/null 2>&1 || need_apt+=(qemu-user)
-if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "== installing ${need_apt[*]}"
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
-  fi
-fi
+# apt_install PKG... installs Debian packages (as root, or through sudo).
+apt_install() {
+  echo "== installing $*"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+command -v qemu-aarch64 >/dev/null 2>&1 || apt_install qemu-user
+
+# Each .ci/need-*.sh installs what one part's tests need when it is missing
+# (the desktop client's X11 headers and Xvfb, the browser tests' chromium).
+for need in .ci/need-*.sh; do
+  [ -e "$need" ] || continue
+  # shellcheck source=/dev/null
+  source "$need"
+done
 
 echo "== gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))

@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
+	"strings"
 )
 
 const usage = `drill — RescueDrill disaster-drill engine (灾害演练引擎)
@@ -62,7 +64,7 @@ func main() {
 // run is main without the process: tests call it.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, fullUsage())
 		return 2
 	}
 	var err error
@@ -85,14 +87,57 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "bots":
 		err = cmdBots(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, fullUsage())
 	default:
-		fmt.Fprintf(stderr, "drill: unknown command %q\n\n%s", args[0], usage)
-		return 2
+		c, ok := registered[args[0]]
+		if !ok {
+			fmt.Fprintf(stderr, "drill: unknown command %q\n\n%s", args[0], fullUsage())
+			return 2
+		}
+		code, err = c.run(args[1:], stdout, stderr)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "drill %s: %v\n", args[0], err)
 		return 1
 	}
 	return code
+}
+
+// A command is one more drill subcommand. Each lives in its own file and
+// registers itself from init, so adding one touches no shared switch.
+type command struct {
+	name  string
+	usage string // the lines shown under "More commands", indented like usage
+	run   func(args []string, stdout, stderr io.Writer) (exitCode int, err error)
+}
+
+var registered = map[string]command{}
+
+func register(c command) {
+	if _, dup := registered[c.name]; dup {
+		panic("drill: command registered twice: " + c.name)
+	}
+	registered[c.name] = c
+}
+
+// fullUsage is the fixed usage text followed by the registered commands,
+// sorted by name so the help reads the same on every run.
+func fullUsage() string {
+	if len(registered) == 0 {
+		return usage
+	}
+	names := make([]string, 0, len(registered))
+	for n := range registered {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString(strings.TrimSuffix(usage, "\nTry:\n  drill run flood --bots good:20,naive:20\n"))
+	b.WriteString("\nMore commands:\n")
+	for _, n := range names {
+		b.WriteString(strings.TrimRight(registered[n].usage, "\n"))
+		b.WriteString("\n")
+	}
+	b.WriteString("\nTry:\n  drill run flood --bots good:20,naive:20\n")
+	return b.String()
 }
