@@ -109,9 +109,12 @@ type Stats struct {
 	SnapshotsSkipped uint64 // baseline not held, stale or duplicate (normal on lossy links)
 	DecodeErrors     uint64 // snapshots the decoder refused (a server bug)
 	PosesSent        uint64
-	UnknownAcks      uint64 // acks of a seq not pending (a duplicate answer after a resend)
-	Reconnects       uint64
-	RTT              time.Duration // smoothed round-trip time of the connection
+	// SnapshotBytes are the snapshot payloads received (datagrams and
+	// stream frames, decoded or not): the downstream a load test measures.
+	SnapshotBytes uint64
+	UnknownAcks   uint64 // acks of a seq not pending (a duplicate answer after a resend)
+	Reconnects    uint64
+	RTT           time.Duration // smoothed round-trip time of the connection
 }
 
 // Client is one connection (and its successors after Reconnect) to a
@@ -129,7 +132,7 @@ type Client struct {
 	rmu     sync.Mutex // one Reconnect at a time
 
 	counters struct {
-		dropped, decoded, skipped, decodeErr, poses, unknownAcks, reconnects atomic.Uint64
+		dropped, decoded, skipped, decodeErr, poses, unknownAcks, reconnects, snapBytes atomic.Uint64
 	}
 
 	mu       sync.Mutex
@@ -647,7 +650,7 @@ func (c *Client) Stats() Stats {
 	s := Stats{EventsDropped: c.counters.dropped.Load(), SnapshotsDecoded: c.counters.decoded.Load(),
 		SnapshotsSkipped: c.counters.skipped.Load(), DecodeErrors: c.counters.decodeErr.Load(),
 		PosesSent: c.counters.poses.Load(), UnknownAcks: c.counters.unknownAcks.Load(),
-		Reconnects: c.counters.reconnects.Load()}
+		Reconnects: c.counters.reconnects.Load(), SnapshotBytes: c.counters.snapBytes.Load()}
 	c.mu.Lock()
 	l := c.cur
 	c.mu.Unlock()

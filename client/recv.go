@@ -101,6 +101,7 @@ func (c *Client) handle(l *link, m wire.Message) {
 // snapshot decodes one snapshot payload of link l.
 func (c *Client) snapshot(l *link, p []byte) {
 	now := time.Now()
+	c.counters.snapBytes.Add(uint64(len(p)))
 	c.mu.Lock()
 	if c.cur != l || l.dec == nil {
 		c.mu.Unlock()
