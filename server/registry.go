@@ -48,6 +48,10 @@ type Entry struct {
 	facilitator string
 	cancel      context.CancelFunc
 
+	keys   *keyFile // the join code, facilitator and participant tokens, fsynced (keys.go)
+	tokMu  sync.Mutex
+	tokens map[string]int32 // participant token → slot, restored after a restart
+
 	choices     choiceLedger   // participants' choices by seq, across reconnects
 	capturer    *wire.Capturer // made on first use, on the drill goroutine
 	terrainOnce sync.Once
@@ -149,7 +153,19 @@ func (r *Registry) Create(ctx context.Context, req CreateRequest) (*Entry, strin
 		code = newCode()
 	}
 	e.Code = code
-	r.byID[id], r.byCode[code] = e, e
+	r.byCode[code] = e // reserved while the key file is written
+	r.mu.Unlock()
+	// The code and token are durable before anyone is told them.
+	if e.keys, err = createKeys(r.dir, id, keysHead{Code: code, Facilitator: fac}); err != nil {
+		r.mu.Lock()
+		delete(r.byCode, code)
+		r.mu.Unlock()
+		j.Close()
+		_ = os.Remove(r.JournalPath(id)) // nothing was handed out: no drill to recover
+		return nil, "", err
+	}
+	r.mu.Lock()
+	r.byID[id] = e
 	r.mu.Unlock()
 	r.run(e, j)
 	if r.OnDrill != nil {
@@ -170,6 +186,17 @@ func (r *Registry) run(e *Entry, j *journal.Journal) {
 		err := e.Drill.Run(ctx)
 		if cerr := j.Close(); err == nil && e.Drill.State() == drill.Ended {
 			err = cerr
+		}
+		if e.keys != nil {
+			if e.Drill.State() == drill.Ended && err == nil {
+				// Tokens are useless once the drill is over; the names stay in
+				// the journal and the results only.
+				if rerr := e.keys.remove(); rerr != nil {
+					r.log.Warn("drill's key file not removed", "drill", e.ID, "err", rerr)
+				}
+			} else {
+				e.keys.close() // kept for the next start's recovery
+			}
 		}
 		if err != nil && !errors.Is(err, context.Canceled) {
 			r.log.Error("drill stopped", "drill", e.ID, "err", err)
@@ -218,8 +245,12 @@ func (r *Registry) List() []*Entry {
 
 // Recover rebuilds every drill whose journal has no end record: the world
 // is re-simulated to its last journalled tick and waits paused for the
-// facilitator to resume it. Join codes and tokens are new (participants
-// and facilitators rejoin with what the server hands out again).
+// facilitator to resume it. The join code, the facilitator token and the
+// participants' tokens come back from the drill's key file, so everyone
+// rejoins with what they were given; a join that was acknowledged (its
+// token fsynced) but not yet journalled is queued again for the next tick.
+// A drill without a key file (it died before anything was handed out) gets
+// a new code and facilitator token.
 func (r *Registry) Recover(ctx context.Context) ([]*Entry, error) {
 	recs, err := journal.Recover(r.dir)
 	if err != nil {
@@ -244,27 +275,47 @@ func (r *Registry) Recover(ctx context.Context) ([]*Entry, error) {
 			r.log.Error("recovered drill does not replay", "drill", rec.DrillID, "err", err)
 			continue
 		}
+		keys, head, parts, err := openKeys(r.dir, rec.DrillID)
+		if err != nil {
+			r.log.Warn("recovered drill has no usable key file: new join code and tokens", "drill", rec.DrillID, "err", err)
+			head, parts = keysHead{}, nil
+		}
 		e := &Entry{ID: rec.DrillID, Scenario: name, Source: src, Seed: rec.Log.Header.Seed, Setup: setup, Created: r.clock.Now(),
-			facilitator: newSecret()}
+			facilitator: head.Facilitator, keys: keys, tokens: map[string]int32{}}
+		if e.facilitator == "" {
+			e.facilitator = newSecret()
+		}
 		applied := rec.Log.Inputs
 		for len(applied) > 0 && applied[len(applied)-1].Tick >= w.Tick() {
 			applied = applied[:len(applied)-1]
 		}
+		people := int32(len(w.People()))
 		d, err := drill.New(drill.Config{ID: rec.DrillID, Setup: setup, Seed: rec.Log.Header.Seed, World: w, Applied: applied,
 			Journal: rec.Journal, Clock: r.clock, Capture: e.capture, OnTick: r.OnTick})
 		if err != nil {
 			rec.Journal.Close()
+			if keys != nil {
+				keys.close()
+			}
 			return out, err
 		}
 		e.Drill = d
 		e.terrainFrame()
 		r.mu.Lock()
+		e.Code = head.Code
+		if e.Code != "" && r.byCode[e.Code] != nil {
+			r.log.Error("recovered drill's join code is taken: a new one", "drill", e.ID)
+			e.Code = ""
+		}
 		for e.Code == "" || r.byCode[e.Code] != nil {
 			e.Code = newCode()
 		}
 		r.byID[e.ID], r.byCode[e.Code] = e, e
 		r.mu.Unlock()
 		r.run(e, rec.Journal)
+		if err := r.restoreParticipants(ctx, e, parts, people); err != nil {
+			r.log.Error("recovered drill's participants not all restored", "drill", e.ID, "err", err)
+		}
 		if r.OnDrill != nil {
 			r.OnDrill(e, true)
 		}
@@ -273,12 +324,57 @@ func (r *Registry) Recover(ctx context.Context) ([]*Entry, error) {
 	return out, nil
 }
 
+// restoreParticipants maps every token in the key file to its slot. A
+// participant whose slot the rebuilt world does not have was welcomed but
+// its join never reached the journal: it joins again (in slot order, so it
+// gets the slot it was told) at the drill's next tick.
+func (r *Registry) restoreParticipants(ctx context.Context, e *Entry, parts []keysPart, people int32) error {
+	last := map[string]int{} // a token's last line wins (a join replayed into another slot)
+	for i, p := range parts {
+		last[p.Token] = i
+	}
+	var uniq []keysPart
+	for i, p := range parts {
+		if last[p.Token] == i {
+			uniq = append(uniq, p)
+		}
+	}
+	sort.SliceStable(uniq, func(i, j int) bool { return uniq[i].Slot < uniq[j].Slot })
+	var errs []error
+	for _, p := range uniq {
+		if p.Slot >= 0 && p.Slot < people {
+			e.tokMu.Lock()
+			e.tokens[p.Token] = p.Slot
+			e.tokMu.Unlock()
+			continue
+		}
+		slot, _, err := e.Drill.Join(ctx, p.Name, "")
+		if err != nil {
+			errs = append(errs, fmt.Errorf("slot %d: %w", p.Slot, err))
+			continue
+		}
+		if slot != p.Slot {
+			r.log.Warn("recovered participant joins again in another slot", "drill", e.ID, "slot", p.Slot, "now", slot)
+			if e.keys != nil {
+				if err := e.keys.addParticipant(keysPart{Slot: slot, Token: p.Token, Name: p.Name}); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		}
+		e.tokMu.Lock()
+		e.tokens[p.Token] = slot
+		e.tokMu.Unlock()
+	}
+	return errors.Join(errs...)
+}
+
 // JournalPath is where a drill's journal (its replay file once it has
 // ended) is kept.
 func (r *Registry) JournalPath(id string) string { return filepath.Join(r.dir, id+journal.Ext) }
 
-// FacilitatorToken returns a recovered drill's new facilitator token, for
-// the operator's console (printed by `drill serve` at start-up).
+// FacilitatorToken returns the drill's facilitator token (a recovered
+// drill's is the one it was created with, unless its key file was lost),
+// for the operator's console (printed by `drill serve` at start-up).
 func (e *Entry) FacilitatorToken() string { return e.facilitator }
 
 // Close stops every drill (their journals stay for recovery or replay).

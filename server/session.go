@@ -124,13 +124,13 @@ func (s *Server) join(ctx context.Context, c transport.Conn, ctl transport.Strea
 	case wire.RoleParticipant:
 		if h.HasToken {
 			token = tokenString(h.Token)
-			slot, err := e.Drill.Rejoin(ctx, token)
+			slot, err := e.Rejoin(ctx, token) // tokens survive a restart (keys.go)
 			if err != nil {
 				return nil, wire.CodeBadToken, err
 			}
 			ss.slot = slot
 		} else {
-			slot, tok, err := e.Drill.Join(ctx, h.Name, "")
+			slot, tok, err := e.Join(ctx, h.Name) // the token is fsynced before the Welcome
 			switch {
 			case errors.Is(err, drill.ErrEnded):
 				return nil, wire.CodeDrillEnded, err
