@@ -265,7 +265,9 @@ func (c *Client) handshake(ctx context.Context, h *wire.Hello, offer *wire.Terra
 	if c.opts.WebTransport {
 		conn, err = transport.DialWebTransport(ctx, "https://"+c.opts.Addr+"/wt", c.tlsConf)
 	} else {
-		conn, err = transport.Dial(ctx, c.opts.Addr, c.tlsConf)
+		// Without Datagrams there is no reason to negotiate them: the server
+		// then uses the stream fallback whatever the Hello says.
+		conn, err = transport.DialWith(ctx, c.opts.Addr, c.tlsConf, transport.DialOptions{NoDatagrams: !c.opts.Datagrams})
 	}
 	if err != nil {
 		return nil, err
@@ -292,6 +294,11 @@ func (c *Client) join(ctx context.Context, conn transport.ClientConn, h *wire.He
 		return nil, fmt.Errorf("client: opening the control stream: %w", err)
 	}
 	l := &link{conn: conn, ctl: ctl, done: make(chan struct{})}
+	if h.Datagrams && !datagramsNegotiated(conn) {
+		hc := *h // the caller's Hello is reused for reconnects
+		hc.Datagrams = false
+		h = &hc
+	}
 	l.dgram.Store(h.Datagrams)
 	if err := l.send(h); err != nil {
 		return nil, fmt.Errorf("client: sending hello: %w", linkErrorOr(err))
@@ -344,6 +351,15 @@ func (c *Client) join(ctx context.Context, conn transport.ClientConn, h *wire.He
 	}
 	hs.terrain, hs.fresh = t, true
 	return hs, nil
+}
+
+// datagramsNegotiated reports whether the connection has QUIC datagrams;
+// without them the Hello asks for the stream fallback (protocol §1.1).
+func datagramsNegotiated(c transport.Conn) bool {
+	if d, ok := c.(interface{ DatagramsEnabled() bool }); ok {
+		return d.DatagramsEnabled()
+	}
+	return true
 }
 
 // linkErrorOr is linkError for a failure during the join, where a clean

@@ -70,6 +70,11 @@ func (c *Client) sendPose(now time.Time) {
 		return
 	}
 	p := c.intent
+	if c.info.Role != wire.RoleParticipant {
+		// Spectators and facilitators send poses for their acks and view
+		// only; a moving one is forbidden (protocol §8).
+		p.MoveX, p.MoveY, p.Run = 0, 0, false
+	}
 	p.Ack, p.AckBits = l.dec.Ack()
 	c.poseSeq++
 	p.Seq = c.poseSeq

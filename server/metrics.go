@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -12,6 +13,7 @@ import (
 	"github.com/rescuedrill/rescuedrill/engine"
 	"github.com/rescuedrill/rescuedrill/server/drill"
 	"github.com/rescuedrill/rescuedrill/server/transport"
+	"github.com/rescuedrill/rescuedrill/server/wire"
 )
 
 // Metrics exposes the server in the Prometheus text format at /metrics,
@@ -68,6 +70,9 @@ var (
 	descAccepted     = prometheus.NewDesc("rescuedrill_transport_accepted_total", "Connections delivered by the transport, by kind (quic, webtransport).", []string{"kind"}, nil)
 	descHandshake    = prometheus.NewDesc("rescuedrill_transport_handshake_failures_total", "QUIC connection attempts that never completed their handshake.", nil, nil)
 	descRefused      = prometheus.NewDesc("rescuedrill_transport_refused_total", "Connections refused (accept queue full) and WebTransport upgrades refused.", nil, nil)
+	descCodes        = prometheus.NewDesc("rescuedrill_rejects_total", "Errors the server sent to clients or closed connections with, by protocol error code (docs/protocol.md §7, §8).", []string{"code"}, nil)
+	descPoseDrops    = prometheus.NewDesc("rescuedrill_poses_dropped_total", "Poses over the per-connection pose rate, dropped silently.", nil, nil)
+	descChoiceLimit  = prometheus.NewDesc("rescuedrill_choices_rate_limited_total", "Choices refused for the per-connection choice rate.", nil, nil)
 	descDgramDrops   = prometheus.NewDesc("rescuedrill_datagrams_dropped_total", "Outgoing datagrams dropped (full queue, too large).", nil, nil)
 )
 
@@ -80,7 +85,7 @@ type collector struct {
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descDrills, descParticipants, descTicks, descLate, descMaxTick, descInputs,
 		descRejected, descSlow, descConns, descRejects, descProtoErrs, descBytesOut, descBytesIn, descOpen, descAccepted,
-		descHandshake, descRefused, descDgramDrops} {
+		descHandshake, descRefused, descDgramDrops, descCodes, descPoseDrops, descChoiceLimit} {
 		ch <- d
 	}
 }
@@ -129,6 +134,14 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		counter(descProtoErrs, c.s.ProtocolErrors.Load())
 		counter(descBytesOut, c.s.BytesOut.Load())
 		counter(descBytesIn, c.s.BytesIn.Load())
+		counter(descPoseDrops, c.s.PosesDropped.Load())
+		counter(descChoiceLimit, c.s.ChoicesLimited.Load())
+		for code := wire.Code(1); int(code) < len(c.s.byCode); code++ {
+			// Every named code, so a dashboard sees the series before the first one.
+			if name := code.String(); !strings.HasPrefix(name, "code_") {
+				counter(descCodes, c.s.ErrorCount(code), name)
+			}
+		}
 	}
 	if c.ts != nil {
 		t := c.ts()

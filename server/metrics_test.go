@@ -11,6 +11,7 @@ import (
 	"github.com/rescuedrill/rescuedrill/engine"
 	"github.com/rescuedrill/rescuedrill/server/drill"
 	"github.com/rescuedrill/rescuedrill/server/transport"
+	"github.com/rescuedrill/rescuedrill/server/wire"
 )
 
 // TestMetricsScrape scrapes /metrics over HTTP and finds every metric the
@@ -53,6 +54,7 @@ func TestMetricsScrape(t *testing.T) {
 	}
 	srv.BytesOut.Add(1234)
 	srv.ProtocolErrors.Add(2)
+	srv.countCode(wire.CodeRateLimited)
 
 	hs := httptest.NewServer(m.Handler())
 	defer hs.Close()
@@ -87,6 +89,10 @@ func TestMetricsScrape(t *testing.T) {
 		`rescuedrill_transport_handshake_failures_total`,
 		`rescuedrill_transport_refused_total`,
 		`rescuedrill_datagrams_dropped_total`,
+		`rescuedrill_rejects_total{code="rate_limited"} 1`,
+		`rescuedrill_rejects_total{code="forbidden"} 0`,
+		`rescuedrill_poses_dropped_total 0`,
+		`rescuedrill_choices_rate_limited_total 0`,
 		`go_goroutines`,
 	} {
 		if !strings.Contains(text, want) {

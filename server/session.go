@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,8 +32,40 @@ type Server struct {
 	Reg *Registry
 	Log *slog.Logger
 
+	// Now is the clock of the per-connection rate limits (docs/protocol.md
+	// §8); nil is time.Now. Tests freeze it to make the limits exact.
+	Now func() time.Time
+
 	// Counters for /metrics.
 	Conns, Rejects, ProtocolErrors, BytesOut, BytesIn atomic.Uint64
+	// PosesDropped counts poses over the pose rate (dropped silently) and
+	// ChoicesLimited choices refused for the choice rate (§8).
+	PosesDropped, ChoicesLimited atomic.Uint64
+	byCode                       [64]atomic.Uint64 // errors sent or closes, by wire.Code
+
+	rooms sync.Map // *Entry → *room: who is connected (presence.go)
+}
+
+// ErrorCount is how many times the server refused a client with code: an
+// Error message (forbidden, …) or a close with that application error code.
+func (s *Server) ErrorCount(code wire.Code) uint64 {
+	if int(code) >= len(s.byCode) {
+		return 0
+	}
+	return s.byCode[code].Load()
+}
+
+func (s *Server) countCode(code wire.Code) {
+	if int(code) < len(s.byCode) {
+		s.byCode[code].Add(1)
+	}
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // Serve accepts connections until ctx ends.
@@ -69,8 +102,16 @@ type session struct {
 	wmu sync.Mutex // control-stream writes come from several goroutines
 	enc *wire.SnapshotEncoder
 
-	pose  *wire.Pose
-	poses tokenBucket
+	pose   *wire.Pose
+	limits *sessionLimits
+
+	self       wire.RosterEntry // this participant's roster entry (from the Welcome)
+	left       bool             // sent Leave: not away when the connection ends
+	phase      wire.Phase       // the phase last told to the client
+	rmu        sync.Mutex
+	rosterOut  map[uint32]wire.RosterEntry // roster changes to send (presence.go)
+	rosterKick chan struct{}
+	room       *room
 
 	mirror     bool   // the client asked for the lockstep mirror (§4.12)
 	mirrorNext uint64 // inputs of ticks < mirrorNext have been relayed
@@ -106,19 +147,43 @@ func (s *Server) handle(ctx context.Context, c transport.Conn) {
 		return
 	}
 	ss.run(ctx, fr)
+	ss.room.exit(ss, ss.self, ss.left, ss.entry.Drill.State())
+}
+
+// addressKey is the join-code limiter's key for a client: its IP without
+// the port, since a guesser gets a new port with every new socket. Kept in
+// memory only, never stored.
+func addressKey(a net.Addr) string {
+	if host, _, err := net.SplitHostPort(a.String()); err == nil {
+		return host
+	}
+	return a.String()
+}
+
+// datagramsNegotiated reports whether c's peer negotiated datagrams
+// (quic.Config.EnableDatagrams on both ends); a Conn that cannot say is
+// trusted.
+func datagramsNegotiated(c transport.Conn) bool {
+	if d, ok := c.(interface{ DatagramsEnabled() bool }); ok {
+		return d.DatagramsEnabled()
+	}
+	return true
 }
 
 // join admits a client to its drill and sends the Welcome (and Terrain).
 func (s *Server) join(ctx context.Context, c transport.Conn, ctl transport.Stream, h *wire.Hello) (*session, wire.Code, error) {
-	e, err := s.Reg.ByCode(h.JoinCode, c.RemoteAddr().String())
+	e, err := s.Reg.ByCode(h.JoinCode, addressKey(c.RemoteAddr()))
 	switch {
 	case errors.Is(err, ErrRateLimited):
 		return nil, wire.CodeTryLater, err
 	case err != nil:
 		return nil, wire.CodeBadJoinCode, err
 	}
-	ss := &session{srv: s, conn: c, ctl: ctl, entry: e, role: h.Role, slot: -1, dgram: h.Datagrams, mirror: h.Mirror,
-		poses: tokenBucket{rate: wire.MaxPoseRate, burst: 2 * wire.MaxPoseRate}}
+	// Stream fallback (§1): snapshots go on the control stream unless the
+	// client asked for datagrams and its QUIC connection negotiated them.
+	ss := &session{srv: s, conn: c, ctl: ctl, entry: e, role: h.Role, slot: -1,
+		dgram: h.Datagrams && datagramsNegotiated(c), mirror: h.Mirror,
+		limits: newSessionLimits(), rosterKick: make(chan struct{}, 1), room: s.roomOf(e)}
 	var token string
 	switch h.Role {
 	case wire.RoleParticipant:
@@ -149,11 +214,13 @@ func (s *Server) join(ctx context.Context, c transport.Conn, ctl transport.Strea
 	default:
 		return nil, wire.CodeBadValue, fmt.Errorf("role %d", h.Role)
 	}
+	ss.room.enter(ss)
 	welcome, terrain, err := ss.welcome(ctx, token)
-	if err != nil {
-		return nil, wire.CodeInternal, err
+	if err == nil {
+		err = ss.send(welcome)
 	}
-	if err := ss.send(welcome); err != nil {
+	if err != nil {
+		ss.room.exit(ss, wire.RosterEntry{}, true, drill.Ended)
 		return nil, wire.CodeInternal, err
 	}
 	if h.TerrainHash != welcome.TerrainHash {
@@ -196,6 +263,13 @@ func (ss *session) welcome(ctx context.Context, token string) (*wire.Welcome, []
 		if token != "" {
 			w.Token = tokenBytes(token)
 		}
+		ss.room.overlay(w.Roster)
+		for _, r := range w.Roster {
+			if int32(r.Slot) == ss.slot {
+				ss.self = r
+			}
+		}
+		ss.phase = w.Phase
 		return nil
 	})
 	return &w, terrain, err
@@ -230,9 +304,17 @@ func (ss *session) run(ctx context.Context, fr *wire.FrameReader) {
 			return
 		case <-ss.conn.Context().Done():
 			return
+		case <-ss.rosterKick:
+			if err := ss.flushRoster(); err != nil {
+				return
+			}
 		case f, ok := <-sub.C():
 			if !ok { // the drill ended
 				_ = ss.relay() // the last inputs before the results
+				if ss.phase != wire.PhaseEnded {
+					ss.phase = wire.PhaseEnded
+					_ = ss.send(&wire.PhaseChange{Phase: wire.PhaseEnded, Tick: d.Tick()})
+				}
 				ss.sendResults(context.Background())
 				// Finish the stream so the results are delivered, and give the
 				// client a moment to read them before the connection closes
@@ -257,8 +339,15 @@ func (ss *session) run(ctx context.Context, fr *wire.FrameReader) {
 	}
 }
 
-// forward sends one frame: events as control messages, then the snapshot.
+// forward sends one frame: a change of phase, events as control
+// messages, then the snapshot.
 func (ss *session) forward(ctx context.Context, f drill.Frame) error {
+	if p := phaseOf(f.State); p != ss.phase {
+		ss.phase = p
+		if err := ss.send(&wire.PhaseChange{Phase: p, Tick: f.Tick}); err != nil {
+			return err
+		}
+	}
 	for i := range f.Events {
 		if m := ss.eventMessage(ctx, &f.Events[i]); m != nil {
 			if err := ss.send(m); err != nil {
@@ -421,19 +510,35 @@ func (ss *session) readControl(ctx context.Context, fr *wire.FrameReader) {
 			ss.srv.fail(ss.conn, ss.ctl, &wire.Error{Code: wire.CodeUnexpected, Msg: "a server message from a client"})
 			return
 		}
+		// Rates (§8): a Pose frame is a datagram on the stream fallback and
+		// counts as one; every other frame is a control message.
+		if _, pose := m.(*wire.Pose); pose {
+			if !ss.limits.datagrams.take(ss.srv.now()) {
+				ss.srv.fail(ss.conn, ss.ctl, &wire.Error{Code: wire.CodeRateLimited, Msg: "too many poses"})
+				return
+			}
+		} else if !ss.limits.control.take(ss.srv.now()) {
+			ss.srv.fail(ss.conn, ss.ctl, &wire.Error{Code: wire.CodeRateLimited, Msg: "too many control messages"})
+			return
+		}
 		switch m := m.(type) {
 		case *wire.Choice:
 			ss.choice(ctx, m)
 		case *wire.Command:
-			ss.command(ctx, m)
+			if !ss.command(ctx, m) {
+				return
+			}
 		case *wire.Pose:
-			ss.posed(m)
+			if !ss.posed(m) {
+				return
+			}
 		case *wire.Ping:
 			_ = ss.send(&wire.Pong{Nonce: m.Nonce, Tick: ss.entry.Drill.Tick()})
 		case *wire.Leave:
 			if ss.slot >= 0 {
 				_ = ss.entry.Drill.Submit(engine.Input{Participant: ss.slot, Kind: engine.InputLeave}, nil)
 			}
+			ss.left = true
 			ss.closeWith(wire.CodeNone, "left")
 			return
 		default:
@@ -443,7 +548,8 @@ func (ss *session) readControl(ctx context.Context, fr *wire.FrameReader) {
 	}
 }
 
-// readDatagrams takes poses.
+// readDatagrams takes poses: anything else, a datagram that does not
+// decode, or datagrams over the rate close the connection (§7, §8).
 func (ss *session) readDatagrams(ctx context.Context) {
 	for {
 		b, err := ss.conn.ReceiveDatagram(ctx)
@@ -451,25 +557,47 @@ func (ss *session) readDatagrams(ctx context.Context) {
 			return
 		}
 		ss.srv.BytesIn.Add(uint64(len(b)))
+		if !ss.limits.datagrams.take(ss.srv.now()) {
+			ss.srv.fail(ss.conn, ss.ctl, &wire.Error{Code: wire.CodeRateLimited, Msg: "too many datagrams"})
+			return
+		}
 		m, err := wire.DecodeDatagram(b)
 		if err != nil {
 			ss.srv.fail(ss.conn, ss.ctl, err)
 			return
 		}
-		if p, ok := m.(*wire.Pose); ok {
-			ss.posed(p)
+		p, ok := m.(*wire.Pose)
+		if !ok {
+			ss.srv.fail(ss.conn, ss.ctl, &wire.Error{Code: wire.CodeUnexpected, Msg: "a snapshot from a client"})
+			return
+		}
+		if !ss.posed(p) {
+			return
 		}
 	}
 }
 
 // posed applies a pose: acknowledgements for the snapshot encoder, and
 // moves and looks for the drill (rate-limited; stale poses are dropped).
-func (ss *session) posed(p *wire.Pose) {
+// A spectator or facilitator may send poses for their acknowledgements
+// and view heading, but not move: that is forbidden (§4.4's allowance).
+// It reports false when the connection was closed.
+func (ss *session) posed(p *wire.Pose) bool {
 	ss.wmu.Lock()
 	_ = ss.enc.Ack(p.Ack, p.AckBits)
 	ss.wmu.Unlock()
-	if ss.slot < 0 || (ss.pose != nil && p.Seq <= ss.pose.Seq) || !ss.poses.take(time.Now()) {
-		return
+	if ss.slot < 0 {
+		if p.MoveX != 0 || p.MoveY != 0 || p.Run {
+			return ss.forbidden("only participants move")
+		}
+		return true
+	}
+	if ss.pose != nil && p.Seq <= ss.pose.Seq {
+		return true
+	}
+	if !ss.limits.pose.take(ss.srv.now()) {
+		ss.srv.PosesDropped.Add(1)
+		return true
 	}
 	for _, in := range wire.PoseInputs(p, ss.pose, 0, ss.slot) {
 		if err := ss.entry.Drill.Submit(in, nil); err != nil {
@@ -477,6 +605,22 @@ func (ss *session) posed(p *wire.Pose) {
 		}
 	}
 	ss.pose = p
+	return true
+}
+
+// forbidden refuses a message the role may not send: Error(forbidden) and
+// the connection stays, until it has done so wire.ForbiddenAllowed times;
+// the next one closes it with the same code. It reports whether the
+// connection is still open.
+func (ss *session) forbidden(text string) bool {
+	if ss.limits.forbid() {
+		ss.srv.fail(ss.conn, ss.ctl, &wire.Error{Code: wire.CodeForbidden, Msg: text + " (repeated)"})
+		return false
+	}
+	ss.srv.ProtocolErrors.Add(1)
+	ss.srv.countCode(wire.CodeForbidden)
+	_ = ss.send(&wire.ErrorMsg{Code: wire.CodeForbidden, Text: text})
+	return true
 }
 
 // choice submits an answer or action and acknowledges it once journalled.
@@ -486,6 +630,12 @@ func (ss *session) posed(p *wire.Pose) {
 func (ss *session) choice(ctx context.Context, c *wire.Choice) {
 	if ss.slot < 0 {
 		_ = ss.send(&wire.ChoiceAck{Seq: c.Seq, Result: wire.Rejected, Reason: wire.ReasonNotAllowed, Tick: ss.entry.Drill.Tick()})
+		return
+	}
+	if !ss.limits.choices.take(ss.srv.now()) {
+		// Not remembered in the ledger: a resend later may be accepted.
+		ss.srv.ChoicesLimited.Add(1)
+		_ = ss.send(&wire.ChoiceAck{Seq: c.Seq, Result: wire.Rejected, Reason: wire.ReasonRateLimited, Tick: ss.entry.Drill.Tick()})
 		return
 	}
 	rec, first := ss.entry.choices.begin(ss.slot, c.Seq)
@@ -536,61 +686,12 @@ func (ss *session) choice(ctx context.Context, c *wire.Choice) {
 	}()
 }
 
-// choiceLedger remembers every participant's choices by sequence number
-// for the life of a drill (bounded), so resends are answered, not re-applied.
-type choiceLedger struct {
-	mu sync.Mutex
-	m  map[choiceKey]*choiceRec
-}
-
-type choiceKey struct {
-	slot int32
-	seq  uint64
-}
-
-type choiceRec struct {
-	done chan struct{}
-	ack  wire.ChoiceAck
-}
-
-// maxLedger bounds the ledger: 64 participants × 1 000 choices each is far
-// beyond any drill; past it new choices are still applied, just not deduplicated.
-const maxLedger = 64_000
-
-// begin returns the record for a choice and whether it is new.
-func (l *choiceLedger) begin(slot int32, seq uint64) (*choiceRec, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.m == nil {
-		l.m = map[choiceKey]*choiceRec{}
-	}
-	k := choiceKey{slot, seq}
-	if r, ok := l.m[k]; ok {
-		return r, false
-	}
-	r := &choiceRec{done: make(chan struct{})}
-	if len(l.m) < maxLedger {
-		l.m[k] = r
-	}
-	return r, true
-}
-
-// finish records the answer and wakes anyone waiting on a resend.
-func (l *choiceLedger) finish(r *choiceRec, ack wire.ChoiceAck) {
-	l.mu.Lock()
-	r.ack = ack
-	l.mu.Unlock()
-	close(r.done)
-}
-
 // command runs a facilitator operation; anyone else is refused and
-// counted, and the connection stays open.
-func (ss *session) command(ctx context.Context, c *wire.Command) {
+// counted (see forbidden). It reports whether the connection is open.
+func (ss *session) command(ctx context.Context, c *wire.Command) bool {
 	d := ss.entry.Drill
 	if ss.role != wire.RoleFacilitator {
-		ss.srv.ProtocolErrors.Add(1)
-		_ = ss.send(&wire.ErrorMsg{Code: wire.CodeForbidden, Text: "only the facilitator can do that"})
-		return
+		return ss.forbidden("only the facilitator can do that")
 	}
 	var err error
 	switch c.Op {
@@ -623,6 +724,7 @@ func (ss *session) command(ctx context.Context, c *wire.Command) {
 		}
 	}
 	_ = ss.send(&ack)
+	return true
 }
 
 func (ss *session) send(m wire.Message) error { return ss.sendRaw(wire.AppendFrame(nil, m)) }
@@ -648,9 +750,10 @@ func (s *Server) fail(c transport.Conn, ctl transport.Stream, err error) {
 	if code == wire.CodeNone {
 		code = wire.CodeInternal
 	}
-	if code.IsDecode() || code == wire.CodeUnexpected {
+	if code.IsDecode() || code == wire.CodeUnexpected || code == wire.CodeRateLimited || code == wire.CodeForbidden {
 		s.ProtocolErrors.Add(1)
 	}
+	s.countCode(code)
 	b := wire.AppendFrame(nil, &wire.ErrorMsg{Code: code, Text: err.Error()})
 	_, _ = ctl.Write(b)
 	_ = c.CloseWithError(uint64(code), code.String())
@@ -698,27 +801,4 @@ func tokenBytes(s string) wire.Token {
 	b, _ := hex.DecodeString(strings.ReplaceAll(s, "-", ""))
 	copy(t[:], b)
 	return t
-}
-
-// tokenBucket limits poses per connection (docs/protocol.md §8).
-type tokenBucket struct {
-	rate, burst float64
-	tokens      float64
-	last        time.Time
-}
-
-func (b *tokenBucket) take(now time.Time) bool {
-	if b.last.IsZero() {
-		b.tokens, b.last = b.burst, now
-	}
-	b.tokens += now.Sub(b.last).Seconds() * b.rate
-	b.last = now
-	if b.tokens > b.burst {
-		b.tokens = b.burst
-	}
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
 }

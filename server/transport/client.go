@@ -15,15 +15,28 @@ import (
 
 // clientQUICConfig is what Go clients and bots dial with.
 func clientQUICConfig() *quic.Config {
+	return clientQUICConfigWith(DialOptions{})
+}
+
+func clientQUICConfigWith(o DialOptions) *quic.Config {
 	return &quic.Config{
 		HandshakeIdleTimeout:             5 * time.Second,
 		MaxIdleTimeout:                   30 * time.Second,
 		KeepAlivePeriod:                  10 * time.Second,
 		MaxIncomingStreams:               8,
 		MaxIncomingUniStreams:            8,
-		EnableDatagrams:                  true,
+		EnableDatagrams:                  !o.NoDatagrams,
 		EnableStreamResetPartialDelivery: true,
 	}
+}
+
+// DialOptions change how DialWith connects.
+type DialOptions struct {
+	// NoDatagrams does not negotiate QUIC datagrams (EnableDatagrams
+	// false): the server then sends snapshots on the control stream and
+	// reads poses from it (the stream fallback, docs/protocol.md §1.1).
+	// For clients on networks that drop datagrams, and for tests.
+	NoDatagrams bool
 }
 
 // Dial connects to a server over raw QUIC with ALPN "rescuedrill/1". tlsConf
@@ -31,8 +44,13 @@ func clientQUICConfig() *quic.Config {
 // its NextProtos are replaced. The caller opens the control stream with
 // OpenStream.
 func Dial(ctx context.Context, addr string, tlsConf *tls.Config) (ClientConn, error) {
+	return DialWith(ctx, addr, tlsConf, DialOptions{})
+}
+
+// DialWith is Dial with options.
+func DialWith(ctx context.Context, addr string, tlsConf *tls.Config, o DialOptions) (ClientConn, error) {
 	tc := clientTLS(tlsConf, ALPN)
-	qc, err := quic.DialAddr(ctx, addr, tc, clientQUICConfig())
+	qc, err := quic.DialAddr(ctx, addr, tc, clientQUICConfigWith(o))
 	if err != nil {
 		return nil, fmt.Errorf("transport: dial %s: %w", addr, err)
 	}

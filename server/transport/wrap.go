@@ -181,6 +181,18 @@ func (c *conn) Context() context.Context                        { return c.ctx }
 func (c *conn) RemoteAddr() net.Addr                            { return c.remote }
 func (c *conn) Kind() string                                    { return c.kind }
 
+// DatagramsEnabled reports whether both ends negotiated QUIC datagrams
+// (RFC 9221). Without them SendDatagram fails and the peer never sends
+// any: the session layer uses the control stream instead. WebTransport
+// sessions always have them (webtransport-go requires HTTP datagrams).
+func (c *conn) DatagramsEnabled() bool {
+	if c.qconn == nil {
+		return true
+	}
+	d := c.qconn.ConnectionState().SupportsDatagrams
+	return d.Local && d.Remote
+}
+
 // SendDatagram queues b (copied) for sending and returns at once; see the
 // type's comment. It returns a *DatagramTooLargeError (errors.Is
 // ErrDatagramTooLarge) for payloads known not to fit, and the connection's

@@ -33,10 +33,10 @@ func SplitFrame(b []byte, max int) (msg []byte, n int, err error) {
 		if i >= len(b) {
 			return nil, 0, nil
 		}
-		if i == 4 { // 4 uvarint bytes hold 2^28 > any frame limit
+		c := b[i]
+		if i == 3 && c >= 0x80 { // 4 uvarint bytes hold 2^28 > any frame limit
 			return nil, 0, errf(CodeTooLarge, "frame length varint too long")
 		}
-		c := b[i]
 		l |= uint64(c&0x7f) << (7 * i)
 		if c < 0x80 {
 			if c == 0 && i > 0 {

@@ -3,13 +3,21 @@ package wire
 import "time"
 
 // Rates the server enforces (docs/protocol.md §8), here so the server,
-// the client library and the document agree.
+// the client library and the document agree. Each rate is a token bucket
+// per connection: it holds up to its burst, starts full, gains the rate a
+// second, and every message takes one token.
 const (
-	MaxPoseRate        = 60 // Poses per second per connection; extra ones are dropped
-	ControlRate        = 20 // control messages per second per connection …
-	ControlBurst       = 40 // … in bursts of up to this many; beyond: Error(rate_limited)
-	ChoiceRate         = 5  // Choices per second; beyond: ChoiceAck rejected, ReasonRateLimited
-	BadJoinsPerMinute  = 10 // Hellos with a wrong join code per address; beyond: Error(try_later)
+	MaxPoseRate       = 60  // Poses per second per connection (datagram or frame) …
+	PoseBurst         = 120 // … in bursts of up to this many; beyond: dropped silently
+	DatagramRate      = 240 // datagrams + Pose frames per second per connection …
+	DatagramBurst     = 240 // … in bursts of up to this many; beyond: Error(rate_limited), close
+	ControlRate       = 20  // control messages (every frame but Pose) per second per connection …
+	ControlBurst      = 40  // … in bursts of up to this many; beyond: Error(rate_limited), close
+	ChoiceRate        = 5   // Choices per second …
+	ChoiceBurst       = 10  // … in bursts of up to this many; beyond: ChoiceAck rejected, ReasonRateLimited
+	ForbiddenAllowed  = 3   // forbidden messages a connection may send; the next one closes it
+	BadJoinsPerMinute = 10  // Hellos with a wrong join code per address; beyond: Error(try_later)
+
 	SnapshotHz         = 20 // snapshots per second
 	MaxPoseInterval    = 100 * time.Millisecond
 	InterpolationDelay = 2 // snapshot intervals a client renders behind the newest snapshot
