@@ -1,0 +1,389 @@
+// Package loadtest is `drill loadtest`: it creates many drills on a drill
+// server, fills them with light network bots that use the real client
+// library over real QUIC, runs them, and measures what issue 3's load goal
+// names — tick time, missed ticks, downstream and upstream per
+// participant, and the input-to-echo latency — from the server's own
+// counters (/metrics, /api/drills) and from the bots.
+//
+// The server may be in the same process (cmd/drill starts one and hands a
+// TickRecorder for exact tick times) or another (`--bots-only --server`):
+// the measurement goes through the server's HTTPS side either way, so the
+// two runs are comparable.
+package loadtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/rescuedrill/rescuedrill/client"
+	"github.com/rescuedrill/rescuedrill/server/wire"
+)
+
+// Config says where and how hard to load.
+type Config struct {
+	Addr     string   // host:port of the server (UDP for QUIC, TCP for HTTPS)
+	CertHash [32]byte // SHA-256 of its certificate (zero: system roots)
+	Mode     string   // for the report: "in-process" or "bots-only"
+
+	Scenario string // built-in scenario name (default "flood")
+	Source   []byte // a scenario YAML to upload instead (uses a built-in map)
+	Seed     uint64 // drill i gets Seed+i (default 1)
+
+	Drills   int           // default 25
+	PerDrill int           // bots per drill, default 40 (at most 64)
+	Duration time.Duration // measured window of drill time, default 60 s
+	Warmup   time.Duration // after the start, before measuring (default 5 s)
+	// Prompt is a scenario inject the facilitators fire a third into the
+	// window so every bot answers a prompt (default: the scenario's first
+	// prompt; "-" for none).
+	Prompt string
+
+	// Ticks, with an in-process server, records every tick's exact time.
+	Ticks *TickRecorder
+	// Dials is how many bots connect at once (default 32).
+	Dials int
+	Log   io.Writer // progress lines (nil: none)
+}
+
+func (c *Config) defaults() {
+	if c.Scenario == "" {
+		c.Scenario = "flood"
+	}
+	if c.Seed == 0 {
+		c.Seed = 1
+	}
+	if c.Drills == 0 {
+		c.Drills = 25
+	}
+	if c.PerDrill == 0 {
+		c.PerDrill = 40
+	}
+	if c.Duration == 0 {
+		c.Duration = 60 * time.Second
+	}
+	if c.Warmup == 0 {
+		c.Warmup = 5 * time.Second
+	}
+	if c.Dials == 0 {
+		c.Dials = 32
+	}
+	if c.Mode == "" {
+		c.Mode = "bots-only"
+	}
+	if c.Log == nil {
+		c.Log = io.Discard
+	}
+}
+
+// drillRun is one drill of the load: its facilitator and bots.
+type drillRun struct {
+	created
+	fac  *client.Client
+	bots []*bot
+}
+
+// Run loads the server, measures for Duration and returns the report. The
+// drills are ended afterwards (their results go to the server's store as
+// usual). An error means the load could not be set up; goals not met are
+// in the report, not an error.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	cfg.defaults()
+	if cfg.PerDrill < 1 || cfg.PerDrill > wire.MaxSlots {
+		return nil, fmt.Errorf("loadtest: %d bots per drill: want 1–%d", cfg.PerDrill, wire.MaxSlots)
+	}
+	if cfg.Drills < 1 {
+		return nil, errors.New("loadtest: want at least one drill")
+	}
+	a := newAPI(cfg.Addr, cfg.CertHash)
+	defer a.close()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var drills []*drillRun
+	defer func() { closeAll(drills) }()
+
+	// 1. Drills and their facilitators.
+	// One terrain cache for every bot, as each pupil's device keeps the map
+	// after its first drill: the load is the drill, not 1,000 maps.
+	cache := &client.MemoryCache{}
+	for i := range cfg.Drills {
+		cr, err := a.create(ctx, cfg.Scenario, cfg.Source, cfg.Seed+uint64(i))
+		if err != nil {
+			return nil, err
+		}
+		d := &drillRun{created: cr}
+		drills = append(drills, d)
+		d.fac, err = client.Dial(ctx, client.Options{Addr: cfg.Addr, CertHash: cfg.CertHash, JoinCode: cr.JoinCode,
+			Name: "facilitator", Lang: "en", Role: wire.RoleFacilitator, FacilitatorToken: cr.FacilitatorToken,
+			Datagrams: true, TerrainCache: cache, OnEvent: func(client.Event) {}})
+		if err != nil {
+			return nil, fmt.Errorf("loadtest: facilitator of drill %d: %w", i+1, err)
+		}
+	}
+	prompt := cfg.Prompt
+	if prompt == "" {
+		prompt = firstPrompt(drills[0].fac)
+	}
+	fmt.Fprintf(cfg.Log, "loadtest: %d drills of %s created; connecting %d bots\n", cfg.Drills, cfg.Scenario, cfg.Drills*cfg.PerDrill)
+
+	// 2. Bots, Dials at a time: a thousand handshakes at once would only
+	// measure the handshake storm.
+	drv := &driver{}
+	var measure atomic.Bool
+	var answers latencies
+	var refused atomic.Int64
+	var answering sync.WaitGroup
+	defer answering.Wait()
+	joinStart := time.Now()
+	sem := make(chan struct{}, cfg.Dials)
+	var mu sync.Mutex
+	var joinErr error
+	var wg sync.WaitGroup
+	for di, d := range drills {
+		d.bots = make([]*bot, cfg.PerDrill)
+		for bi := range cfg.PerDrill {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				an := &answerer{measure: &measure, lat: &answers, refused: &refused, wg: &answering, ctx: ctx}
+				dctx, dcancel := context.WithTimeout(ctx, 30*time.Second)
+				c, err := client.Dial(dctx, client.Options{Addr: cfg.Addr, CertHash: cfg.CertHash, JoinCode: d.JoinCode,
+					Name: fmt.Sprintf("load-%02d-%02d", di+1, bi+1), Lang: "zh-CN", Datagrams: true,
+					TerrainCache: cache, OnEvent: an.onEvent})
+				dcancel()
+				if err != nil {
+					mu.Lock()
+					joinErr = errors.Join(joinErr, fmt.Errorf("bot %d of drill %d: %w", bi+1, di+1, err))
+					mu.Unlock()
+					return
+				}
+				an.mu.Lock()
+				an.c = c
+				an.mu.Unlock()
+				// Sides of 1.5–2.5 s, spread so the turns do not come in step.
+				side := 1500*time.Millisecond + time.Duration((di*cfg.PerDrill+bi)*7919%1000)*time.Millisecond
+				d.bots[bi] = &bot{c: c, slot: uint32(c.Info().Slot), side: side, leg: 3}
+			}()
+		}
+	}
+	wg.Wait()
+	if joinErr != nil {
+		return nil, fmt.Errorf("loadtest: joining: %w", joinErr)
+	}
+	joinTook := time.Since(joinStart)
+	for _, d := range drills {
+		drv.bots = append(drv.bots, d.bots...)
+	}
+	fmt.Fprintf(cfg.Log, "loadtest: %d bots joined in %.1f s; starting the drills\n", len(drv.bots), joinTook.Seconds())
+	go drv.run(ctx)
+
+	// 3. Start every drill, let the load settle, then measure.
+	for i, d := range drills {
+		if _, err := d.fac.Start(ctx); err != nil {
+			return nil, fmt.Errorf("loadtest: starting drill %d: %w", i+1, err)
+		}
+	}
+	now := time.Now()
+	for _, b := range drv.bots {
+		b.next = now
+	}
+	drv.running.Store(true)
+	if err := sleep(ctx, cfg.Warmup); err != nil {
+		return nil, err
+	}
+
+	w, err := measureWindow(ctx, cfg, a, drills, drv, &measure, prompt)
+	if err != nil {
+		return nil, err
+	}
+	drv.running.Store(false)
+	w.answers = answers.take()
+	w.refused = refused.Load()
+	rep := buildReport(cfg, w)
+	rep.JoinSeconds = round1(joinTook.Seconds())
+
+	// 4. End the drills (so a separate server is left idle).
+	for _, d := range drills {
+		ectx, ecancel := context.WithTimeout(ctx, 10*time.Second)
+		_, _ = d.fac.End(ectx)
+		ecancel()
+	}
+	return rep, nil
+}
+
+// window is what was measured between the two scrapes.
+type window struct {
+	seconds          float64
+	ticksBefore      map[string]uint64
+	ticksAfter       map[string]uint64
+	tickSeconds      float64 // between the two /api/drills reads
+	before, after    sample
+	tickExact        []time.Duration
+	echo             []time.Duration
+	lost             int64
+	answers          []time.Duration
+	refused          int64
+	down, downSecond []float64 // kbit/s: per bot over the window; per bot per second
+	posesPerSec      float64
+	snapsPerSec      float64
+	skipped, decErr  uint64
+	cpuSelf          float64 // this process's CPU seconds in the window
+	drills           []*drillRun
+	tickHz           int
+	prompt           string
+	promptsAnswered  int
+}
+
+func measureWindow(ctx context.Context, cfg Config, a *api, drills []*drillRun, drv *driver, measure *atomic.Bool, prompt string) (*window, error) {
+	w := &window{drills: drills, tickHz: drills[0].TickHz, prompt: prompt}
+	var err error
+	if w.before, err = a.metrics(ctx); err != nil {
+		return nil, err
+	}
+	var t0 time.Time
+	if w.ticksBefore, t0, err = a.ticks(ctx); err != nil {
+		return nil, err
+	}
+	if cfg.Ticks != nil {
+		cfg.Ticks.start()
+	}
+	cpu0 := cpuSeconds()
+	start := time.Now()
+	stats0 := botStats(drv.bots)
+	prev := stats0
+	drv.measure.Store(true)
+	measure.Store(true)
+	fmt.Fprintf(cfg.Log, "loadtest: measuring for %s\n", cfg.Duration)
+
+	// Sample every bot's downstream each second, fire the prompt at a third.
+	sec := time.NewTicker(time.Second)
+	defer sec.Stop()
+	end := time.NewTimer(cfg.Duration)
+	defer end.Stop()
+	promptAt := time.NewTimer(cfg.Duration / 3)
+	defer promptAt.Stop()
+	last := start
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-promptAt.C:
+			if prompt != "" && prompt != "-" {
+				for _, d := range drills {
+					if _, err := d.fac.Inject(ctx, prompt); err != nil {
+						return nil, fmt.Errorf("loadtest: firing %s: %w", prompt, err)
+					}
+				}
+			}
+		case now := <-sec.C:
+			cur := botStats(drv.bots)
+			dt := now.Sub(last).Seconds()
+			for i := range cur {
+				w.downSecond = append(w.downSecond, float64(cur[i].SnapshotBytes-prev[i].SnapshotBytes)*8/1000/dt)
+			}
+			prev, last = cur, now
+		case <-end.C:
+			break loop
+		}
+	}
+	measure.Store(false)
+	drv.measure.Store(false)
+	w.seconds = time.Since(start).Seconds()
+	w.cpuSelf = cpuSeconds() - cpu0
+	if cfg.Ticks != nil {
+		w.tickExact = cfg.Ticks.stop()
+	}
+	stats1 := botStats(drv.bots)
+	var t1 time.Time
+	if w.ticksAfter, t1, err = a.ticks(ctx); err != nil {
+		return nil, err
+	}
+	w.tickSeconds = t1.Sub(t0).Seconds()
+	if w.after, err = a.metrics(ctx); err != nil {
+		return nil, err
+	}
+	var poses, snaps uint64
+	for i := range stats1 {
+		w.down = append(w.down, float64(stats1[i].SnapshotBytes-stats0[i].SnapshotBytes)*8/1000/w.seconds)
+		poses += stats1[i].PosesSent - stats0[i].PosesSent
+		snaps += stats1[i].SnapshotsDecoded - stats0[i].SnapshotsDecoded
+		w.skipped += stats1[i].SnapshotsSkipped - stats0[i].SnapshotsSkipped
+		w.decErr += stats1[i].DecodeErrors - stats0[i].DecodeErrors
+	}
+	n := float64(len(stats1))
+	w.posesPerSec = float64(poses) / n / w.seconds
+	w.snapsPerSec = float64(snaps) / n / w.seconds
+	w.echo = drv.echo.take()
+	w.lost = drv.lost.Load()
+	return w, nil
+}
+
+func botStats(bots []*bot) []client.Stats {
+	out := make([]client.Stats, len(bots))
+	for i, b := range bots {
+		out[i] = b.c.Stats()
+	}
+	return out
+}
+
+// firstPrompt is the first prompt inject of the drill's scenario ("" if
+// it has none).
+func firstPrompt(c *client.Client) string {
+	sc := c.Info().Scenario
+	if sc == nil {
+		return ""
+	}
+	for _, in := range sc.Injects {
+		if in.Kind == "prompt" {
+			return in.ID
+		}
+	}
+	return ""
+}
+
+func closeAll(drills []*drillRun) {
+	var wg sync.WaitGroup
+	for _, d := range drills {
+		for _, b := range d.bots {
+			if b != nil {
+				wg.Add(1)
+				go func() { defer wg.Done(); _ = b.c.Close() }()
+			}
+		}
+		if d.fac != nil {
+			_ = d.fac.Close()
+		}
+	}
+	wg.Wait()
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// cpuSeconds is this process's user + system CPU time.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return math.NaN()
+	}
+	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	return tv(ru.Utime) + tv(ru.Stime)
+}

@@ -1,0 +1,222 @@
+package loadtest
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+)
+
+// The goals of issue 3 on a 2-core machine.
+const (
+	GoalTickP99Ms   = 10.0 // p99 tick time below this
+	GoalDownKbps    = 64.0 // average downstream per participant at most this
+	tickHistogram   = "rescuedrill_tick_duration_seconds"
+	missedTolerance = 1 // ticks per drill the two /api/drills reads may disagree by
+)
+
+// Report is one load run. Times are milliseconds, rates kbit/s (1,000
+// bits) of snapshot payload unless a name says otherwise.
+type Report struct {
+	Mode         string  `json:"mode"` // in-process: server and bots share the process (and the cores)
+	Scenario     string  `json:"scenario"`
+	Drills       int     `json:"drills"`
+	PerDrill     int     `json:"bots_per_drill"`
+	Participants int     `json:"participants"`
+	TickHz       int     `json:"tick_hz"`
+	Seconds      float64 `json:"window_s"`
+	JoinSeconds  float64 `json:"join_s"`
+	CPUs         int     `json:"cpus"`
+
+	Tick TickReport `json:"tick"`
+
+	Down struct {
+		AvgKbps       float64 `json:"avg_kbps"`        // mean over participants of each one's window average
+		P50Kbps       float64 `json:"p50_kbps"`        // over participants
+		P99Kbps       float64 `json:"p99_kbps"`        // over participants
+		P99SecondKbps float64 `json:"p99_second_kbps"` // over every participant's every second
+		MaxSecondKbps float64 `json:"max_second_kbps"`
+		ServerKbps    float64 `json:"server_kbps"` // the server's bytes out ÷ participants (all messages)
+	} `json:"downstream"`
+	Up struct {
+		ServerKbps  float64 `json:"server_kbps"` // the server's datagram bytes in ÷ participants
+		PosesPerSec float64 `json:"poses_per_s"` // per participant
+	} `json:"upstream"`
+
+	Echo          Dist    `json:"input_to_echo"` // SetIntent → own heading in a decoded snapshot
+	EchoLost      int64   `json:"echo_lost"`     // intents not echoed within 3 s
+	Answer        Dist    `json:"answer_to_ack"` // Choose → ChoiceAck (journal synced)
+	AnswerRefused int64   `json:"answer_refused"`
+	Prompt        string  `json:"prompt"`
+	SnapsPerSec   float64 `json:"snapshots_per_s"` // decoded, per participant
+	Skipped       uint64  `json:"snapshots_skipped"`
+	DecodeErrors  uint64  `json:"decode_errors"`
+
+	Server struct {
+		DatagramsDropped  float64 `json:"datagrams_dropped"`
+		FramesDropped     float64 `json:"subscriber_frames_dropped"`
+		InputsRejected    float64 `json:"inputs_rejected"`
+		ProtocolErrors    float64 `json:"protocol_errors"`
+		CPUSeconds        float64 `json:"cpu_s"`          // the server process's, from /metrics
+		CPUCores          float64 `json:"cpu_cores"`      // CPUSeconds ÷ window
+		ProcessCPUSeconds float64 `json:"loadtest_cpu_s"` // this process's (in-process: server + bots)
+	} `json:"server"`
+
+	Goals struct {
+		TickP99 bool `json:"tick_p99_under_10ms"`
+		NoMiss  bool `json:"no_missed_ticks"`
+		Down    bool `json:"downstream_under_64kbps"`
+		Met     bool `json:"met"`
+	} `json:"goals"`
+}
+
+// TickReport is the server's step time per tick (all drills together)
+// and whether the drills kept their rate.
+type TickReport struct {
+	Source string  `json:"source"` // "exact" (in-process recorder) or "histogram" (bucket bounds)
+	N      int     `json:"n"`
+	P50    float64 `json:"p50_ms"`
+	P99    float64 `json:"p99_ms"`
+	Max    float64 `json:"max_ms"`
+	// From the server's histogram (both modes): the bucket bounds p50 and
+	// p99 fall under.
+	HistP50  float64 `json:"hist_p50_le_ms"`
+	HistP99  float64 `json:"hist_p99_le_ms"`
+	Expected float64 `json:"expected"` // ticks the drills should have stepped between the reads
+	Stepped  uint64  `json:"stepped"`
+	Missed   int     `json:"missed"` // beyond one tick per drill of read skew
+	Late     float64 `json:"late"`   // ticks whose step took longer than the period
+}
+
+func buildReport(cfg Config, w *window) *Report {
+	r := &Report{Mode: cfg.Mode, Scenario: cfg.Scenario, Drills: len(w.drills), PerDrill: cfg.PerDrill,
+		TickHz: w.tickHz, Seconds: round1(w.seconds), CPUs: runtime.NumCPU(), Prompt: w.prompt}
+	if len(cfg.Source) > 0 {
+		r.Scenario += " (uploaded)"
+	}
+	r.Participants = len(w.down)
+	n := float64(max(r.Participants, 1))
+
+	// Ticks.
+	bs := histDelta(w.before, w.after, tickHistogram)
+	ms := func(s float64) float64 { return round3(s * 1000) }
+	r.Tick.HistP50, r.Tick.HistP99 = ms(histQuantile(bs, 0.5)), ms(histQuantile(bs, 0.99))
+	if len(w.tickExact) > 0 {
+		d := distOf(w.tickExact)
+		r.Tick.Source, r.Tick.N, r.Tick.P50, r.Tick.P99, r.Tick.Max = "exact", d.N, d.P50, d.P99, d.Max
+	} else {
+		r.Tick.Source, r.Tick.P50, r.Tick.P99 = "histogram", r.Tick.HistP50, r.Tick.HistP99
+		r.Tick.N = int(delta(w.before, w.after, tickHistogram+"_count"))
+		r.Tick.Max = ms(w.after["rescuedrill_tick_max_seconds"]) // the longest since the server started
+	}
+	missed := 0.0
+	for _, d := range w.drills {
+		stepped := w.ticksAfter[d.ID] - w.ticksBefore[d.ID]
+		want := w.tickSeconds * float64(d.TickHz)
+		r.Tick.Expected += want
+		r.Tick.Stepped += stepped
+		missed += math.Max(0, want-float64(stepped)-missedTolerance)
+	}
+	r.Tick.Expected = math.Round(r.Tick.Expected)
+	r.Tick.Missed = int(math.Round(missed))
+	r.Tick.Late = delta(w.before, w.after, "rescuedrill_late_ticks_total")
+
+	// Bandwidth.
+	r.Down.AvgKbps = round1(mean(w.down))
+	r.Down.P50Kbps = round1(floatRank(w.down, 0.5))
+	r.Down.P99Kbps = round1(floatRank(w.down, 0.99))
+	r.Down.P99SecondKbps = round1(floatRank(w.downSecond, 0.99))
+	r.Down.MaxSecondKbps = round1(floatRank(w.downSecond, 1))
+	kbps := func(bytes float64) float64 { return round1(bytes * 8 / 1000 / n / w.seconds) }
+	r.Down.ServerKbps = kbps(delta(w.before, w.after, "rescuedrill_bytes_out_total"))
+	r.Up.ServerKbps = kbps(delta(w.before, w.after, "rescuedrill_bytes_in_total"))
+	r.Up.PosesPerSec = round1(w.posesPerSec)
+
+	// Latency and sanity.
+	r.Echo, r.EchoLost = distOf(w.echo), w.lost
+	r.Answer, r.AnswerRefused = distOf(w.answers), w.refused
+	r.SnapsPerSec, r.Skipped, r.DecodeErrors = round1(w.snapsPerSec), w.skipped, w.decErr
+
+	r.Server.DatagramsDropped = delta(w.before, w.after, "rescuedrill_datagrams_dropped_total")
+	r.Server.FramesDropped = delta(w.before, w.after, "rescuedrill_subscriber_frames_dropped_total")
+	r.Server.InputsRejected = delta(w.before, w.after, `rescuedrill_inputs_rejected_total{reason="queue_full"}`) +
+		delta(w.before, w.after, `rescuedrill_inputs_rejected_total{reason="invalid"}`)
+	r.Server.ProtocolErrors = delta(w.before, w.after, "rescuedrill_protocol_errors_total")
+	r.Server.CPUSeconds = round1(delta(w.before, w.after, "process_cpu_seconds_total"))
+	r.Server.CPUCores = round3(r.Server.CPUSeconds / w.seconds)
+	r.Server.ProcessCPUSeconds = round1(w.cpuSelf)
+
+	r.Goals.TickP99 = r.Tick.P99 < GoalTickP99Ms && r.Tick.N > 0
+	r.Goals.NoMiss = r.Tick.Missed == 0
+	r.Goals.Down = r.Down.AvgKbps <= GoalDownKbps
+	r.Goals.Met = r.Goals.TickP99 && r.Goals.NoMiss && r.Goals.Down
+	return r
+}
+
+func yes(ok bool) string {
+	if ok {
+		return "yes 是"
+	}
+	return "NO 否"
+}
+
+// WriteText prints the report as a table, in Chinese and English.
+func (r *Report) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "Load test · 负载测试: %d drills × %d bots = %d participants, %s, %d Hz, %s, %.0f s measured (joins took %.1f s), %d CPUs\n",
+		r.Drills, r.PerDrill, r.Participants, r.Scenario, r.TickHz, r.Mode, r.Seconds, r.JoinSeconds, r.CPUs)
+	if r.Mode == "in-process" {
+		fmt.Fprintln(w, "  the bots share the process and the cores with the server · 机器人与服务器共用进程和CPU")
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "measure 指标\tvalue 数值\tgoal 目标\tmet 达标\n")
+	fmt.Fprintf(tw, "tick step 每拍计算 p50 / p99 / max (%s, n=%d)\t%.2f / %.2f / %.2f ms\tp99 < %.0f ms\t%s\n",
+		r.Tick.Source, r.Tick.N, r.Tick.P50, r.Tick.P99, r.Tick.Max, GoalTickP99Ms, yes(r.Goals.TickP99))
+	fmt.Fprintf(tw, "  server histogram 服务器直方图 p50 / p99 ≤\t%s / %s ms\t\t\n", le(r.Tick.HistP50), le(r.Tick.HistP99))
+	fmt.Fprintf(tw, "ticks stepped / expected 已走拍数/应走\t%d / %.0f (missed 漏拍 %d, late 超时 %.0f)\tno missed\t%s\n",
+		r.Tick.Stepped, r.Tick.Expected, r.Tick.Missed, r.Tick.Late, yes(r.Goals.NoMiss))
+	fmt.Fprintf(tw, "downstream 下行 per participant avg / p50 / p99\t%.1f / %.1f / %.1f kbit/s\tavg ≤ %.0f kbit/s\t%s\n",
+		r.Down.AvgKbps, r.Down.P50Kbps, r.Down.P99Kbps, GoalDownKbps, yes(r.Goals.Down))
+	fmt.Fprintf(tw, "  per second 每秒 p99 / max\t%.1f / %.1f kbit/s\t\t\n", r.Down.P99SecondKbps, r.Down.MaxSecondKbps)
+	fmt.Fprintf(tw, "  server bytes out 服务器发出 ÷ participants\t%.1f kbit/s\t\t\n", r.Down.ServerKbps)
+	fmt.Fprintf(tw, "upstream 上行 per participant (server bytes in)\t%.1f kbit/s, %.1f poses/s\t\t\n", r.Up.ServerKbps, r.Up.PosesPerSec)
+	fmt.Fprintf(tw, "input→echo 输入到回显 p50 / p90 / p99 / max (n=%d)\t%.1f / %.1f / %.1f / %.1f ms\t\t(lost 丢失 %d)\n",
+		r.Echo.N, r.Echo.P50, r.Echo.P90, r.Echo.P99, r.Echo.Max, r.EchoLost)
+	fmt.Fprintf(tw, "answer→ack 回答到确认 p50 / p99 / max (n=%d, %s)\t%.1f / %.1f / %.1f ms\t\t(refused 拒绝 %d)\n",
+		r.Answer.N, orNone(r.Prompt), r.Answer.P50, r.Answer.P99, r.Answer.Max, r.AnswerRefused)
+	fmt.Fprintf(tw, "snapshots 快照 per participant\t%.1f /s decoded (skipped %d, errors %d)\t\t\n", r.SnapsPerSec, r.Skipped, r.DecodeErrors)
+	fmt.Fprintf(tw, "server drops 服务器丢弃\tdatagrams %.0f, frames %.0f, inputs %.0f, protocol errors %.0f\t\t\n",
+		r.Server.DatagramsDropped, r.Server.FramesDropped, r.Server.InputsRejected, r.Server.ProtocolErrors)
+	fmt.Fprintf(tw, "CPU: server process 服务器进程 / this process 本进程\t%.1f s (%.2f cores) / %.1f s\t\t\n",
+		r.Server.CPUSeconds, r.Server.CPUCores, r.Server.ProcessCPUSeconds)
+	tw.Flush()
+	fmt.Fprintf(w, "goals met · 目标达成: %s\n", yes(r.Goals.Met))
+}
+
+func le(ms float64) string {
+	if math.IsInf(ms, 1) {
+		return "> 100"
+	}
+	return fmt.Sprintf("%g", ms)
+}
+
+func orNone(s string) string {
+	if s == "" || s == "-" {
+		return "no prompt"
+	}
+	return s
+}
+
+// WriteSummary prints one line per run of a sweep.
+func WriteSummary(w io.Writer, rs []*Report) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join([]string{"participants", "tick p50 ms", "tick p99 ms", "tick max ms", "missed",
+		"down avg kbit/s", "down p99 kbit/s", "echo p50 ms", "echo p99 ms", "server cores", "goals"}, "\t"))
+	for _, r := range rs {
+		fmt.Fprintf(tw, "%d\t%.2f\t%.2f\t%.2f\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.2f\t%s\n", r.Participants, r.Tick.P50,
+			r.Tick.P99, r.Tick.Max, r.Tick.Missed, r.Down.AvgKbps, r.Down.P99Kbps, r.Echo.P50, r.Echo.P99,
+			r.Server.CPUCores, yes(r.Goals.Met))
+	}
+	tw.Flush()
+}
