@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -27,6 +28,7 @@ import (
 	"github.com/rescuedrill/rescuedrill/server/drill"
 	"github.com/rescuedrill/rescuedrill/server/store"
 	"github.com/rescuedrill/rescuedrill/server/transport"
+	"github.com/rescuedrill/rescuedrill/server/web"
 )
 
 // serveOptions are drill serve's flags.
@@ -39,6 +41,9 @@ type serveOptions struct {
 	// MaxDrills bounds the drills that have not ended (the create API is
 	// open to anyone who reaches the port).
 	MaxDrills int
+	// Speed makes drills tick this many times faster than real time
+	// (tests and demonstrations; 1 is real time).
+	Speed float64
 }
 
 type stringList []string
@@ -57,6 +62,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.KeyFile, "key", "", "PEM private key for --cert")
 	fs.Var((*stringList)(&o.Hosts), "host", "a name or address clients use, for the self-signed certificate (repeatable)")
 	fs.IntVar(&o.MaxDrills, "max-drills", 100, "most drills that may be open (not ended) at once")
+	fs.Float64Var(&o.Speed, "speed", 1, "drills tick this many times faster than real time (tests, demonstrations)")
 	verbose := fs.Bool("v", false, "debug logs")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -99,6 +105,7 @@ type drillServer struct {
 	cert      tls.Certificate
 	hash      [32]byte
 	selfSig   bool
+	certKept  bool // the self-signed certificate is the one from the last start
 	recovered []*server.Entry
 }
 
@@ -114,6 +121,13 @@ func startServer(ctx context.Context, o serveOptions, log *slog.Logger) (_ *dril
 	if o.MaxDrills <= 0 {
 		o.MaxDrills = 100
 	}
+	if o.Speed == 0 {
+		o.Speed = 1
+	}
+	clock, err := clockFor(o.Speed)
+	if err != nil {
+		return nil, err
+	}
 	ds := &drillServer{opts: o, log: log}
 	defer func() {
 		if err != nil {
@@ -123,10 +137,10 @@ func startServer(ctx context.Context, o serveOptions, log *slog.Logger) (_ *dril
 	if ds.st, err = store.OpenDir(o.Data); err != nil {
 		return nil, err
 	}
-	if ds.reg, err = server.NewRegistry(o.Data, drill.RealClock{}, log); err != nil {
+	if ds.reg, err = server.NewRegistry(o.Data, clock, log); err != nil {
 		return nil, err
 	}
-	ds.rec = &server.Recorder{Store: ds.st, Reg: ds.reg, Clock: drill.RealClock{}, Log: log}
+	ds.rec = &server.Recorder{Store: ds.st, Reg: ds.reg, Clock: clock, Log: log}
 	ds.rec.Attach()
 	ds.srv = &server.Server{Reg: ds.reg, Log: log}
 	var listening atomic.Pointer[transport.Server] // scrapes may come before Listen returns
@@ -157,7 +171,9 @@ func startServer(ctx context.Context, o serveOptions, log *slog.Logger) (_ *dril
 		if host, _, err := net.SplitHostPort(o.Addr); err == nil && host != "" {
 			hosts = append(hosts, host)
 		}
-		if ds.cert, _, err = transport.SelfSigned(hosts, time.Now(), transport.DefaultCertValidity); err != nil {
+		// Kept in the data directory: after a restart clients that pinned
+		// its hash reconnect (servecert.go).
+		if ds.cert, ds.certKept, err = selfSignedCert(o.Data, hosts, time.Now()); err != nil {
 			return nil, err
 		}
 		ds.selfSig = true
@@ -218,7 +234,12 @@ func (ds *drillServer) printBanner(w io.Writer) {
 	fmt.Fprintf(w, "  listening  %s — UDP: raw QUIC (%s), HTTP/3 and WebTransport; TCP: HTTPS\n", ds.ln.Addr(), transport.ALPN)
 	fmt.Fprintf(w, "  data       %s (%s, journals/)\n", ds.opts.Data, store.DBName)
 	if ds.selfSig {
-		fmt.Fprintf(w, "  certificate self-signed ECDSA P-256, valid until %s\n", ds.cert.Leaf.NotAfter.Local().Format(time.DateTime))
+		kept := "new"
+		if ds.certKept {
+			kept = "kept from the last start"
+		}
+		fmt.Fprintf(w, "  certificate self-signed ECDSA P-256 (%s, %s), valid until %s\n", kept,
+			filepath.Join(ds.opts.Data, certDir), ds.cert.Leaf.NotAfter.Local().Format(time.DateTime))
 	} else {
 		fmt.Fprintf(w, "  certificate %s (valid until %s)\n", ds.opts.CertFile, ds.cert.Leaf.NotAfter.Local().Format(time.DateTime))
 	}
@@ -228,7 +249,7 @@ func (ds *drillServer) printBanner(w io.Writer) {
 		fmt.Fprintf(w, "    SPKI base64     %s   (Chromium: --ignore-certificate-errors-spki-list=…)\n", base64.StdEncoding.EncodeToString(spki[:]))
 	}
 	if len(ds.recovered) > 0 {
-		fmt.Fprintf(w, "\nRecovered drills (paused; the facilitator resumes them) · 已恢复的演练:\n")
+		fmt.Fprintf(w, "\nRecovered drills (paused; the facilitator resumes them; join codes and tokens as before) · 已恢复的演练（已暂停，加入码和令牌不变）:\n")
 		for _, e := range ds.recovered {
 			fmt.Fprintf(w, "  %s  %-10s tick %-6d join code %s  facilitator token %s\n", e.ID, e.Scenario, e.Drill.Tick(), e.Code, e.FacilitatorToken())
 		}
@@ -252,6 +273,7 @@ func (ds *drillServer) handler() http.Handler {
 	mux.Handle("GET /metrics", ds.met.Handler())
 	mux.HandleFunc("GET /api/drills", ds.listDrills)
 	mux.HandleFunc("POST /api/drills", ds.createDrill)
+	web.Mount(mux, web.Config{CertHash: ds.hash, SelfSigned: ds.selfSig}) // /play, /console, /web/, /api/web/
 	return mux
 }
 

@@ -10,9 +10,19 @@
 // which keeps the mirror exact; the cost is that a bot reacts a round trip
 // late, like a person.
 //
+// A bot survives a dropped connection and a server restart: it dials
+// again and rejoins its slot with the participant token from its Welcome
+// (the server keeps tokens across a kill -9, server/keys.go), rebuilds its
+// mirror from the relayed inputs (the restarted drill went back to its last
+// journalled tick, so the old mirror may be ahead of it), and resends the
+// choices that were never acknowledged. A server that goes silent (no
+// answer to the bot's pings) counts as gone, so a killed server is noticed
+// in seconds rather than after QUIC's idle timeout.
+//
 // The package does not use the client library (client/): that keeps a
 // world decoded from snapshots for a renderer, while a bot needs the
-// relayed inputs, which it does not ask for.
+// relayed inputs, which it does not ask for. The reconnect rules are the
+// client's (client.Reconnect, client.Retryable).
 package netbot
 
 import (
@@ -46,6 +56,17 @@ type Options struct {
 	// ChoiceTimeout is how long a choice may wait for its ChoiceAck before
 	// it is sent again with the same seq (default 3 s).
 	ChoiceTimeout time.Duration
+	// DeadAfter: a connection on which nothing arrived for this long
+	// (the bot pings every second) is given up and redialled (default 8 s,
+	// generous for a loaded machine; a false alarm costs one reconnect).
+	DeadAfter time.Duration
+	// ReconnectFor is how long a bot keeps trying to get back in after its
+	// connection dropped (default 2 min); 0 keeps the default, a negative
+	// value never reconnects.
+	ReconnectFor time.Duration
+	// OnWelcome, when set, is called from the bot's goroutine at every
+	// Welcome: rejoin is false for the first join (tests wait on it).
+	OnWelcome func(name string, slot int32, rejoin bool)
 }
 
 // Result is one bot's end.
@@ -60,7 +81,12 @@ type Result struct {
 	// server's checkpoint hashes it matched on the way.
 	MirrorTick, MirrorHash uint64
 	Checkpoints            int
-	Err                    error
+	// Reconnects counts the rejoins after a dropped connection.
+	Reconnects int
+	// Accepted are the choices the server acknowledged as accepted (each
+	// seq once, in ack order): each must be in the drill's journal.
+	Accepted []wire.Choice
+	Err      error
 }
 
 // Run joins Count bots and plays until the drill ends (or ctx does). It
@@ -78,6 +104,12 @@ func Run(ctx context.Context, o Options) ([]Result, error) {
 	}
 	if o.ChoiceTimeout == 0 {
 		o.ChoiceTimeout = 3 * time.Second
+	}
+	if o.DeadAfter == 0 {
+		o.DeadAfter = 8 * time.Second
+	}
+	if o.ReconnectFor == 0 {
+		o.ReconnectFor = 2 * time.Minute
 	}
 	d, err := transport.NewDialer(":0")
 	if err != nil {
@@ -112,6 +144,11 @@ type netBot struct {
 	ctl  transport.Stream
 	wmu  sync.Mutex
 
+	token    wire.Token // from the first Welcome; rejoins with it
+	welcomed bool
+	accepted map[uint64]bool        // seqs acknowledged as accepted
+	sent     map[uint64]wire.Choice // every choice sent, by seq
+
 	slot    int32
 	world   *engine.World
 	bot     *bot.Bot
@@ -128,6 +165,12 @@ type netBot struct {
 	newest  uint32
 	seq     uint64
 	choices map[string]*pending // key: kind|action|target
+	// holdUntil: after a rejoin no choice is resent until the mirror has
+	// replayed the catch-up to this tick (the Welcome's): a choice the
+	// journal has is relayed and forgotten, not applied a second time.
+	holdUntil uint64
+	holding   bool
+	lastRecv  time.Time // the last control message, for DeadAfter
 }
 
 type pending struct {
@@ -140,6 +183,8 @@ type pending struct {
 func (b *netBot) run(ctx context.Context, d *transport.Dialer) Result {
 	b.res = Result{Name: b.name, Policy: b.o.Policy, Slot: -1}
 	b.choices = map[string]*pending{}
+	b.accepted = map[uint64]bool{}
+	b.sent = map[uint64]wire.Choice{}
 	if err := b.play(ctx, d); err != nil && !errors.Is(err, io.EOF) {
 		b.res.Err = err
 	}
@@ -152,24 +197,97 @@ func (b *netBot) run(ctx context.Context, d *transport.Dialer) Result {
 	return b.res
 }
 
+// play connects, and after a drop reconnects with the token (backoff
+// 200 ms → 5 s) until the results arrive, a refusal that will not change,
+// or ReconnectFor without getting back in.
 func (b *netBot) play(ctx context.Context, d *transport.Dialer) error {
+	var lost time.Time
+	wait := 200 * time.Millisecond
+	for {
+		welcomed, err := b.connect(ctx, d)
+		switch {
+		case b.res.HasScore:
+			return nil
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case !b.welcomed || !retryable(err) || b.o.ReconnectFor < 0:
+			return err // without a token there is nothing to rejoin
+		}
+		if welcomed || lost.IsZero() {
+			lost, wait = time.Now(), 200*time.Millisecond
+		}
+		if time.Since(lost) > b.o.ReconnectFor {
+			return fmt.Errorf("not back in after %v: %w", b.o.ReconnectFor, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
+	}
+}
+
+// serverError is an Error message from the server.
+type serverError struct {
+	Code wire.Code
+	Text string
+}
+
+func (e *serverError) Error() string { return fmt.Sprintf("server: %s: %s", e.Code, e.Text) }
+
+// errMirror marks a mirror that diverged: reconnecting would not help.
+var errMirror = errors.New("mirror")
+
+// retryable: network failures, silence and a server going away or
+// throttling are worth another try; refusals that will not change and a
+// diverged mirror are not (the rules of client.Retryable).
+func retryable(err error) bool {
+	var se *serverError
+	switch {
+	case err == nil, errors.Is(err, errMirror):
+		return false
+	case errors.As(err, &se):
+		switch se.Code {
+		case wire.CodeNone, wire.CodeDrillEnded, wire.CodeBadToken, wire.CodeBadJoinCode, wire.CodeDrillFull,
+			wire.CodeForbidden, wire.CodeBadVersion:
+			return false
+		}
+	}
+	return true
+}
+
+// connect is one connection: dial, Hello (with the token after the first
+// Welcome), then messages until it ends. welcomed says whether it got in.
+func (b *netBot) connect(ctx context.Context, d *transport.Dialer) (welcomed bool, err error) {
 	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	conn, err := d.Dial(dctx, b.o.Addr, b.o.TLS)
 	if err != nil {
 		cancel()
-		return err
+		return false, err
 	}
-	b.conn = conn
 	defer conn.CloseWithError(0, "bot done")
 	ctl, err := conn.OpenStream(dctx)
 	cancel()
 	if err != nil {
-		return err
+		return false, err
 	}
-	b.ctl = ctl
-	if err := b.send(&wire.Hello{Version: wire.Version, Role: wire.RoleParticipant, JoinCode: b.o.JoinCode,
-		Name: b.name, Lang: "en", Datagrams: true, Mirror: true}); err != nil {
-		return err
+	// A new connection starts a new mirror: after a server restart the
+	// drill may have gone back to its last journalled tick.
+	b.wmu.Lock()
+	b.conn, b.ctl = conn, ctl
+	b.wmu.Unlock()
+	b.world, b.queue, b.through, b.thought = nil, nil, 0, 0
+	b.mu.Lock()
+	b.lastRecv = time.Now()
+	b.mu.Unlock()
+	hello := &wire.Hello{Version: wire.Version, Role: wire.RoleParticipant, JoinCode: b.o.JoinCode,
+		Name: b.name, Lang: "en", Datagrams: true, Mirror: true}
+	if b.welcomed {
+		hello.HasToken, hello.Token = true, b.token
+	}
+	if err := b.send(hello); err != nil {
+		return false, err
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
@@ -180,50 +298,73 @@ func (b *netBot) play(ctx context.Context, d *transport.Dialer) error {
 		case <-conn.Context().Done():
 		}
 	}()
-	go b.readDatagrams(ctx)
+	go b.readDatagrams(ctx, conn)
 	fr := wire.NewFrameReader(ctl, wire.MaxServerFrame)
 	for {
 		m, err := fr.ReadMessage()
 		if err != nil {
 			if b.res.HasScore {
-				return nil
+				return welcomed, nil
 			}
 			if ctx.Err() != nil {
-				return ctx.Err()
+				return welcomed, ctx.Err()
 			}
-			return err
+			return welcomed, err
 		}
-		if err := b.handle(ctx, m); err != nil {
-			return err
+		b.mu.Lock()
+		b.lastRecv = time.Now()
+		b.mu.Unlock()
+		if _, ok := m.(*wire.Welcome); ok {
+			welcomed = true
+		}
+		if err := b.handle(ctx, conn, m); err != nil {
+			return welcomed, err
 		}
 	}
 }
 
-func (b *netBot) handle(ctx context.Context, m wire.Message) error {
+func (b *netBot) handle(ctx context.Context, conn transport.ClientConn, m wire.Message) error {
 	switch m := m.(type) {
 	case *wire.Welcome:
 		if m.Slot < 0 {
 			return errors.New("welcomed without a participant slot")
 		}
+		rejoin := b.welcomed
+		if rejoin && m.Slot != b.slot {
+			return fmt.Errorf("%w: rejoined slot %d, had slot %d", errMirror, m.Slot, b.slot)
+		}
+		if !rejoin {
+			b.token, b.welcomed = m.Token, true
+		} else {
+			b.res.Reconnects++
+		}
 		b.slot, b.res.Slot = m.Slot, m.Slot
 		b.mu.Lock()
 		b.newest, b.acks = 1, 1 // the Welcome's full state is snapshot 1
+		b.dirty = true          // the new session has no pose of ours yet
+		b.holding, b.holdUntil = rejoin, m.Tick
 		b.mu.Unlock()
-		go b.poseLoop(ctx)
+		if b.o.OnWelcome != nil {
+			b.o.OnWelcome(b.name, m.Slot, rejoin)
+		}
+		go b.poseLoop(ctx, conn)
 	case *wire.Mirror:
 		w, err := mirrorWorld(m)
 		if err != nil {
-			return err
+			return fmt.Errorf("%w: %v", errMirror, err)
 		}
 		seed := b.o.Seed
 		if seed == 0 {
 			seed = m.Seed
 		}
-		bt, err := bot.New(b.slot, b.o.Policy, seed)
-		if err != nil {
-			return err
+		if b.bot == nil { // the policy's memory lasts across reconnects, like a person's
+			bt, err := bot.New(b.slot, b.o.Policy, seed)
+			if err != nil {
+				return err
+			}
+			b.bot = bt
 		}
-		b.world, b.bot = w, bt
+		b.world = w
 	case *wire.Inputs:
 		return b.inputs(m)
 	case *wire.ChoiceAck:
@@ -237,6 +378,10 @@ func (b *netBot) handle(ctx context.Context, m wire.Message) error {
 				}
 			}
 		}
+		if c, ok := b.sent[m.Seq]; ok && m.Result == wire.Accepted && !b.accepted[m.Seq] {
+			b.accepted[m.Seq] = true
+			b.res.Accepted = append(b.res.Accepted, c)
+		}
 		b.mu.Unlock()
 	case *wire.Results:
 		for _, r := range m.Results {
@@ -245,7 +390,7 @@ func (b *netBot) handle(ctx context.Context, m wire.Message) error {
 			}
 		}
 	case *wire.ErrorMsg:
-		return fmt.Errorf("server: %s: %s", m.Code, m.Text)
+		return &serverError{Code: m.Code, Text: m.Text}
 	case *wire.SnapshotData:
 		b.sawSnapshot(m.Data)
 	}
@@ -292,10 +437,22 @@ func (b *netBot) inputs(m *wire.Inputs) error {
 	}
 	if m.HasHash && w.Tick() == m.Tick {
 		if h := w.Hash(); h != m.Hash {
-			return fmt.Errorf("mirror diverged at tick %d: server %016x, mirror %016x", m.Tick, m.Hash, h)
+			return fmt.Errorf("%w diverged at tick %d: server %016x, mirror %016x", errMirror, m.Tick, m.Hash, h)
 		}
 		b.res.Checkpoints++
 	}
+	b.mu.Lock()
+	if b.holding && w.Tick() >= b.holdUntil {
+		// Caught up: what is still pending never reached the journal; send
+		// it again now.
+		b.holding = false
+		for _, p := range b.choices {
+			if !p.acked {
+				p.sent = time.Time{}
+			}
+		}
+	}
+	b.mu.Unlock()
 	if w.Tick() == b.through && w.Tick() >= b.thought && !w.Done() {
 		b.thought = w.Tick() + 1
 		b.think(b.bot.Inputs(w))
@@ -343,12 +500,13 @@ func (b *netBot) think(ins []engine.Input) {
 			b.seq++
 			c := wire.Choice{Seq: b.seq, Kind: kind, Action: in.Action, Target: in.Target, TickHint: b.world.Tick()}
 			b.choices[key] = &pending{c: c, sent: time.Now()}
+			b.sent[c.Seq] = c
 			send = append(send, c)
 		}
 	}
 	b.mu.Unlock()
 	if changed {
-		b.sendPose(time.Now(), false)
+		b.sendPose(b.conn, time.Now(), false)
 	}
 	for i := range send {
 		_ = b.send(&send[i])
@@ -360,23 +518,28 @@ func (b *netBot) think(ins []engine.Input) {
 const poseGap = time.Second / 50
 
 // poseLoop sends a changed intent that had to wait, the pose at least
-// every 100 ms (the protocol's keep-alive and acks), and resends choices
-// whose acks are overdue.
-func (b *netBot) poseLoop(ctx context.Context) {
+// every 100 ms (the protocol's keep-alive and acks), resends choices whose
+// acks are overdue, pings the server every second and gives the connection
+// up when nothing arrived for DeadAfter (a killed server never says so).
+func (b *netBot) poseLoop(ctx context.Context, conn transport.ClientConn) {
 	t := time.NewTicker(poseGap)
 	defer t.Stop()
+	var pinged time.Time
+	var nonce uint64
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-b.conn.Context().Done():
+		case <-conn.Context().Done():
 			return
 		case now := <-t.C:
-			b.sendPose(now, true)
+			b.sendPose(conn, now, true)
 			var again []wire.Choice
 			b.mu.Lock()
+			silent := now.Sub(b.lastRecv)
 			for k, p := range b.choices {
 				switch {
+				case b.holding:
 				case !p.acked && now.Sub(p.sent) > b.o.ChoiceTimeout:
 					p.sent = now
 					again = append(again, p.c)
@@ -385,6 +548,15 @@ func (b *netBot) poseLoop(ctx context.Context) {
 				}
 			}
 			b.mu.Unlock()
+			if silent > b.o.DeadAfter {
+				_ = conn.CloseWithError(0, "server silent")
+				return
+			}
+			if now.Sub(pinged) >= time.Second {
+				pinged = now
+				nonce++
+				_ = b.send(&wire.Ping{Nonce: nonce})
+			}
 			for i := range again {
 				_ = b.send(&again[i])
 			}
@@ -394,7 +566,7 @@ func (b *netBot) poseLoop(ctx context.Context) {
 
 // sendPose sends the intent if it changed (or, with keepAlive, if none went
 // for 100 ms), no sooner than poseGap after the last.
-func (b *netBot) sendPose(now time.Time, keepAlive bool) {
+func (b *netBot) sendPose(conn transport.ClientConn, now time.Time, keepAlive bool) {
 	b.mu.Lock()
 	since := now.Sub(b.posed)
 	if since < poseGap || !(b.dirty || (keepAlive && since >= wire.MaxPoseInterval)) {
@@ -407,14 +579,14 @@ func (b *netBot) sendPose(now time.Time, keepAlive bool) {
 	p.Ack = b.newest
 	p.AckBits = uint32(b.acks >> 1)
 	b.mu.Unlock()
-	_ = b.conn.SendDatagram(wire.Marshal(nil, &p))
+	_ = conn.SendDatagram(wire.Marshal(nil, &p))
 }
 
 // readDatagrams takes snapshots only to acknowledge them: a bot thinks on
 // its mirror, not on snapshots.
-func (b *netBot) readDatagrams(ctx context.Context) {
+func (b *netBot) readDatagrams(ctx context.Context, conn transport.ClientConn) {
 	for {
-		p, err := b.conn.ReceiveDatagram(ctx)
+		p, err := conn.ReceiveDatagram(ctx)
 		if err != nil {
 			return
 		}
