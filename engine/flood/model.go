@@ -70,6 +70,7 @@ type Model struct {
 	// limiter skips every cell too deep to be emptied by them.
 	qmaxX, qmaxY []float64
 	full         bool // test hook: sweep the whole grid
+	portable     bool // test hook: no SIMD flux kernel (flux.go)
 
 	initial          float64
 	in, out, drained kahan

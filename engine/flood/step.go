@@ -192,7 +192,7 @@ func maxAbs(s []float64) float64 {
 	return a
 }
 
-// fluxXRow updates the x faces [c0, c1) of row r (1 ≤ c0, c1 ≤ nx) by the
+// fluxXGo updates the x faces [c0, c1) of row r (1 ≤ c0, c1 ≤ nx) by the
 // q-centred local-inertial momentum equation (Bates 2010, de Almeida 2012):
 //
 //	q = [θ q + ½(1−θ)(q_w + q_e) + g Δt h_f (η_a − η_b)/Δx]
@@ -210,8 +210,13 @@ func maxAbs(s []float64) float64 {
 // slice is cut to the loop's length, so the compiler drops the bounds
 // checks; η of the east cell is carried to the next face; and h_f^(−7/3)
 // comes from flowInvCbrt, so a face costs one division and one square
-// root.
-func (m *Model) fluxXRow(r, c0, c1 int, k *fluxConsts) float64 {
+// root. It returns the largest |q| written, as its bits shifted left by
+// one (out of the sign), so that maxima combine with integer max.
+//
+// This is the portable kernel; fluxXRow runs most faces through the
+// 4-wide one of flux_amd64.s where the CPU has it, which does the same
+// operations in the same order and so writes the same bits.
+func (m *Model) fluxXGo(r, c0, c1 int, k *fluxConsts) uint64 {
 	nx := m.nx
 	fo := r * (nx + 1)
 	n := c1 - c0
@@ -254,12 +259,12 @@ func (m *Model) fluxXRow(r, c0, c1 int, k *fluxConsts) float64 {
 		}
 		ea, q0 = eb, qe
 	}
-	return math.Float64frombits(qb >> 1)
+	return qb
 }
 
-// fluxYRow updates the y faces [c0, c1) between rows r-1 and r (r ≥ 1);
-// the y twin of fluxXRow, positive southward.
-func (m *Model) fluxYRow(r, c0, c1 int, k *fluxConsts) float64 {
+// fluxYGo updates the y faces [c0, c1) between rows r-1 and r (r ≥ 1);
+// the y twin of fluxXGo, positive southward.
+func (m *Model) fluxYGo(r, c0, c1 int, k *fluxConsts) uint64 {
 	nx := m.nx
 	a, b := (r-1)*nx, r*nx // first cells of rows r-1 and r
 	n := c1 - c0
@@ -297,7 +302,7 @@ func (m *Model) fluxYRow(r, c0, c1 int, k *fluxConsts) float64 {
 		}
 		xaw, xbw = xae[j], xbe[j]
 	}
-	return math.Float64frombits(qb >> 1)
+	return qb
 }
 
 // limitRow scales down the outgoing fluxes of every cell of row r that
