@@ -1,0 +1,487 @@
+// The participant page: join a drill with a join code and a name, then see
+// it in 3-D — in a headset (WebXR immersive-vr: teleport and smooth
+// locomotion, controller / hand / gaze-and-pinch rays for actions and
+// prompts), as a tabletop model (immersive-ar), or in a plain 3-D view on a
+// laptop or phone. The server is authoritative: this page only sends intent
+// (Pose: move direction, head direction, XR poses; Choice: acts and
+// answers) and draws the snapshots it receives.
+import * as THREE from 'three';
+import { Connection, ROLE } from './net.js';
+import { S, bi, lang, pick, LEVEL_COLOURS } from './i18n.js';
+import { DrillScene, panel } from './scene.js';
+import { packQuat } from './wire.js';
+
+const $ = (id) => document.getElementById(id);
+const EYE = 1.6;
+
+// state is what the page knows; window.__drill exposes it to tests.
+const state = {
+  joined: false, slot: -1, phase: 0, tick: 0, snapshots: 0, warnings: [0, 0, 0], prompt: null, acks: [], score: null,
+  results: null, xr: null, errors: [], messages: [],
+};
+window.__drill = state;
+
+let conn, ds, renderer, camera, rig;
+const snaps = []; // recent decoded snapshots {tick, at (ms), participants, npcs}
+let heading = 0; // centidegrees, desktop view direction
+const keys = new Set();
+let walkTarget = null; // teleport: the point the participant walks to
+
+function init() {
+  document.documentElement.lang = lang;
+  document.title = bi('title');
+  const q = new URLSearchParams(location.search);
+  $('code').value = q.get('code') || '';
+  $('name').value = q.get('name') || localStorage.getItem('rd-name') || '';
+  $('l-code').textContent = S.joinCode;
+  $('l-name').textContent = S.name;
+  $('join').textContent = S.join;
+  $('join-form').addEventListener('submit', (ev) => { ev.preventDefault(); join(); });
+  if (q.get('autojoin')) join();
+}
+
+async function join() {
+  const joinCode = $('code').value.trim(), name = $('name').value.trim();
+  if (!joinCode || !name) return;
+  localStorage.setItem('rd-name', name);
+  $('status').textContent = S.connecting;
+  conn = new Connection({ role: ROLE.participant, joinCode, name, lang });
+  conn.on('welcome', onWelcome).on('snapshot', onSnapshot).on('prompt', showPrompt).on('warning', onWarning)
+    .on('message', (m) => { state.messages.push(m); toast(pick(m.text)); })
+    .on('score', (m) => { state.score = m; $('score').textContent = `${S.score}: ${m.score} / ${m.max}`; })
+    .on('results', onResults).on('phase', (m) => setPhase(m.phase))
+    .on('error', (m) => { state.errors.push(m); $('status').textContent = `${m.code}: ${m.text}`; })
+    .on('fault', (e) => state.errors.push({ text: String(e) }))
+    .on('closed', () => { $('status').textContent = S.closed; });
+  try {
+    await conn.open();
+  } catch (e) {
+    state.errors.push({ text: String(e) });
+    $('status').textContent = String(e);
+  }
+}
+
+function onWelcome(w) {
+  state.joined = true;
+  state.slot = w.slot;
+  state.tickHz = w.tickHz; state.snapshotHz = w.snapshotHz;
+  $('join-form').hidden = true;
+  $('hud').hidden = false;
+  $('title').textContent = pick(w.title);
+  setPhase(w.phase);
+  // The Terrain follows the Welcome on the stream: build the scene then.
+  conn.on('terrain', (t) => buildScene(w, t));
+}
+
+function buildScene(w, t) {
+  let scenario = null;
+  try { scenario = w.scenarioFormat === 1 ? JSON.parse(new TextDecoder().decode(w.scenario)) : null; } catch { /* a plain view without cues */ }
+  state.scenario = scenario;
+  ds = new DrillScene(w, t, scenario);
+  renderer = new THREE.WebGLRenderer({ antialias: true, alpha: true });
+  renderer.setPixelRatio(Math.min(devicePixelRatio, 2));
+  renderer.setSize(innerWidth, innerHeight);
+  renderer.xr.enabled = true;
+  $('view').appendChild(renderer.domElement);
+  camera = new THREE.PerspectiveCamera(70, innerWidth / innerHeight, 0.05, 3000);
+  rig = new THREE.Group(); // the participant's feet: XR reference space origin
+  rig.add(camera);
+  ds.scene.add(rig);
+  camera.position.y = EYE;
+  heading = (scenario?.spawn?.heading_deg || 0) * 100;
+  addEventListener('resize', () => { camera.aspect = innerWidth / innerHeight; camera.updateProjectionMatrix(); renderer.setSize(innerWidth, innerHeight); });
+  desktopControls();
+  xrControllers();
+  setupXRButtons();
+  renderer.setAnimationLoop(frame);
+  state.sceneReady = true;
+}
+
+function setPhase(p) {
+  state.phase = p;
+  $('phase').textContent = S.phase[p];
+}
+
+function onSnapshot(s) {
+  state.snapshots++;
+  state.tick = s.tick;
+  state.warnings = s.warnings;
+  if (s.phase !== state.phase) setPhase(s.phase);
+  snaps.push({ tick: s.tick, at: performance.now(), participants: s.participants, npcs: s.npcs });
+  while (snaps.length > 8) snaps.shift();
+  if (ds) {
+    if (s.tiles[0].length) ds.updateField(0, conn.decoder.fields[0], s.tiles[0]);
+    if (s.tiles[1].length) ds.updateField(1, conn.decoder.fields[1], s.tiles[1]);
+  }
+  const self = s.participants.get(state.slot);
+  if (self) state.self = self;
+  $('tick').textContent = `${S.tick} ${s.tick}`;
+}
+
+// interpolated returns entities at the render time: two snapshot intervals
+// behind the newest (docs/protocol.md §10), lerped between the snapshots
+// around it.
+function interpolated() {
+  if (!snaps.length) return null;
+  const newest = snaps[snaps.length - 1];
+  const interval = 1000 / (state.snapshotHz || 20);
+  const t = performance.now() - 2 * interval;
+  let a = snaps[0], b = newest;
+  for (let i = 0; i + 1 < snaps.length; i++) if (snaps[i].at <= t && snaps[i + 1].at >= t) { a = snaps[i]; b = snaps[i + 1]; break; }
+  const k = b.at > a.at ? Math.max(0, Math.min(1, (t - a.at) / (b.at - a.at))) : 1;
+  const lerp = (ma, mb) => {
+    const out = [];
+    for (const [id, eb] of mb) {
+      const ea = ma.get(id) || eb;
+      let dh = eb.heading - ea.heading;
+      if (dh > 512) dh -= 1024; else if (dh < -512) dh += 1024;
+      out.push({ ...eb, x: ea.x + (eb.x - ea.x) * k, y: ea.y + (eb.y - ea.y) * k, heading: ea.heading + dh * k });
+    }
+    return out;
+  };
+  return { participants: lerp(a.participants, b.participants), npcs: lerp(a.npcs, b.npcs) };
+}
+
+// ---- input: desktop ----
+
+function desktopControls() {
+  addEventListener('keydown', (e) => keys.add(e.key.toLowerCase()));
+  addEventListener('keyup', (e) => keys.delete(e.key.toLowerCase()));
+  let drag = null;
+  const el = renderer.domElement;
+  el.addEventListener('pointerdown', (e) => { drag = { x: e.clientX, moved: false }; });
+  el.addEventListener('pointermove', (e) => {
+    if (!drag) return;
+    const dx = e.clientX - drag.x;
+    if (Math.abs(dx) > 2) drag.moved = true;
+    heading = (heading + dx * 20 + 36000) % 36000;
+    drag.x = e.clientX;
+  });
+  el.addEventListener('pointerup', (e) => {
+    if (drag && !drag.moved) clickRay(e);
+    drag = null;
+  });
+}
+
+function clickRay(e) {
+  const ndc = new THREE.Vector2((e.clientX / innerWidth) * 2 - 1, -(e.clientY / innerHeight) * 2 + 1);
+  const ray = new THREE.Raycaster();
+  ray.setFromCamera(ndc, camera);
+  pickWith(ray);
+}
+
+// ---- input: XR ----
+
+const controllers = [];
+function xrControllers() {
+  for (let i = 0; i < 2; i++) {
+    const c = renderer.xr.getController(i);
+    const line = new THREE.Line(new THREE.BufferGeometry().setFromPoints([new THREE.Vector3(), new THREE.Vector3(0, 0, -5)]), new THREE.LineBasicMaterial({ color: 0x66ccff }));
+    c.add(line);
+    c.addEventListener('connected', (e) => { c.userData.source = e.data; });
+    c.addEventListener('disconnected', () => { c.userData.source = null; });
+    c.addEventListener('select', () => {
+      const ray = new THREE.Raycaster();
+      const m = new THREE.Matrix4().extractRotation(c.matrixWorld);
+      ray.ray.origin.setFromMatrixPosition(c.matrixWorld);
+      ray.ray.direction.set(0, 0, -1).applyMatrix4(m);
+      state.xrSelects = (state.xrSelects || 0) + 1;
+      pickWith(ray, true);
+    });
+    rig.add(c);
+    controllers.push(c);
+    const hand = renderer.xr.getHand(i);
+    rig.add(hand);
+  }
+}
+
+// pickWith acts on what a ray hits first: a prompt option, an object (an
+// act), or with teleport the ground (walk there).
+function pickWith(ray, teleport = false) {
+  const targets = [...promptMeshes, ...ds.pickables.map((p) => p.mesh)];
+  const hit = ray.intersectObjects(targets, false)[0];
+  if (hit) {
+    const o = hit.object.userData;
+    if (o.option) { answer(o.option.id); return; }
+    if (o.object) { act(o.object); return; }
+  }
+  if (teleport) {
+    const g = ray.intersectObject(ds.terrain, false)[0];
+    if (g) {
+      const p = ds.world.worldToLocal(g.point.clone());
+      walkTarget = { x: p.x, z: p.z };
+    }
+  }
+}
+
+const ACTIONS_BY_KIND = { power_switch: 'switch_off_power', water: 'take_water', phone: 'call_120', belongings: 'take_belongings', first_aid_kit: 'help', alarm: 'report_hazard' };
+
+async function act(o) {
+  const action = ACTIONS_BY_KIND[o.kind] || 'report_hazard';
+  const ack = await conn.choice(1, action, o.id);
+  state.acks.push({ kind: 'act', action, target: o.id, ...ack });
+  toast(`${S.act[action] || action}: ${ack.result === 0 ? S.accepted : S.rejected}`);
+}
+
+function setupXRButtons() {
+  const xr = navigator.xr;
+  const note = $('xr-note');
+  if (!xr) { note.textContent = S.noXR; return; }
+  for (const [mode, id, label] of [['immersive-vr', 'enter-vr', S.enterVR], ['immersive-ar', 'enter-ar', S.enterAR]]) {
+    const b = $(id);
+    b.textContent = label;
+    xr.isSessionSupported(mode).then((ok) => { b.hidden = !ok; }).catch(() => {});
+    b.onclick = () => enterXR(mode);
+  }
+}
+
+// enterXR starts a WebXR session. immersive-ar shows the drill as a
+// tabletop model: the world shrinks to about a metre across in front of
+// the viewer.
+async function enterXR(mode) {
+  const session = await navigator.xr.requestSession(mode, { optionalFeatures: ['local-floor', 'hand-tracking'] });
+  renderer.xr.setReferenceSpaceType('local-floor');
+  await renderer.xr.setSession(session);
+  state.xr = mode;
+  if (mode === 'immersive-ar') {
+    const span = Math.max(ds.grid.nx, ds.grid.ny) * ds.cell;
+    const k = 1.0 / span;
+    ds.world.scale.setScalar(k);
+    ds.world.position.set(-0.5 * ds.grid.nx * ds.cell * k, 0.8, -1.2 - 0.5 * ds.grid.ny * ds.cell * k);
+    ds.scene.background = null;
+    ds.scene.fog = null;
+  }
+  session.addEventListener('end', () => {
+    state.xr = null;
+    ds.world.scale.setScalar(1);
+    ds.world.position.set(0, 0, 0);
+  });
+}
+
+// ---- per frame ----
+
+const clock = new THREE.Clock();
+const fwd = new THREE.Vector3();
+function frame(_, xrFrame) {
+  const dt = Math.min(clock.getDelta(), 0.1);
+  const ents = interpolated();
+  const tabletop = state.xr === 'immersive-ar';
+  if (ents) {
+    ds.placePeople(ents.participants, ents.npcs, tabletop ? -1 : state.slot);
+    const me = ents.participants.find((e) => e.id === state.slot);
+    if (me && !tabletop) {
+      const x = me.x / 64, z = me.y / 64;
+      rig.position.set(x, ds.groundAt(x, z), z);
+    }
+  }
+  ds.setHeat(state.warnings[1], clock.elapsedTime);
+
+  let move = { x: 0, y: 0 }, run = false, head = null, hands = null, yaw;
+  if (renderer.xr.isPresenting && xrFrame) {
+    // Gaze: the head's yaw is the heading, so looking at a cue counts.
+    const xrCam = renderer.xr.getCamera();
+    xrCam.getWorldDirection(fwd);
+    yaw = Math.atan2(fwd.x, -fwd.z); // clockwise from north (−z)
+    head = xrPose(xrCam);
+    // Smooth locomotion: a thumbstick moves relative to where the head looks.
+    for (const c of controllers) {
+      const gp = c.userData.source?.gamepad;
+      if (gp && gp.axes.length >= 4 && (Math.abs(gp.axes[2]) > 0.15 || Math.abs(gp.axes[3]) > 0.15)) {
+        move = rotate(gp.axes[2], gp.axes[3], yaw);
+        run = gp.buttons[0]?.pressed && gp.axes[3] < -0.9;
+        walkTarget = null;
+      }
+    }
+    const left = controllers.find((c) => c.userData.source?.handedness === 'left');
+    const right = controllers.find((c) => c.userData.source?.handedness === 'right');
+    if (left && right) hands = [xrPose(left), xrPose(right)];
+  } else {
+    const turn = (keys.has('arrowleft') ? -1 : 0) + (keys.has('arrowright') ? 1 : 0);
+    heading = (heading + turn * 9000 * dt + 36000) % 36000;
+    yaw = (heading / 36000) * Math.PI * 2;
+    camera.rotation.set(0, -yaw, 0, 'YXZ');
+    const f = (keys.has('w') || keys.has('arrowup') ? 1 : 0) - (keys.has('s') || keys.has('arrowdown') ? 1 : 0);
+    const r = (keys.has('d') ? 1 : 0) - (keys.has('a') ? 1 : 0);
+    if (f || r) { move = rotate(r, -f, yaw); walkTarget = null; }
+    run = keys.has('shift');
+  }
+  if (walkTarget && state.self) {
+    const dx = walkTarget.x - state.self.x / 64, dz = walkTarget.z - state.self.y / 64;
+    const d = Math.hypot(dx, dz);
+    if (d < 0.5) walkTarget = null; else move = { x: dx / d, y: dz / d };
+  }
+  heading = ((Math.round((yaw * 18000) / Math.PI) % 36000) + 36000) % 36000;
+  state.heading = heading;
+  const pose = { moveX: move.x * 1000, moveY: move.y * 1000, heading, run, head, hands };
+  const now = performance.now();
+  if (!state.lastPoseAt || now - state.lastPoseAt > 33) { conn.sendPose(pose); state.lastPoseAt = now; }
+  else conn.lastPose = pose;
+  placePanels();
+  renderer.render(ds.scene, camera);
+}
+
+// rotate turns a stick / key direction (x right, y back) by the yaw into
+// east/south components.
+function rotate(x, y, yaw) {
+  const c = Math.cos(yaw), s = Math.sin(yaw);
+  const east = x * c - y * s, south = x * s + y * c;
+  const n = Math.hypot(east, south);
+  return n > 1 ? { x: east / n, y: south / n } : { x: east, y: south };
+}
+
+const tmpQ = new THREE.Quaternion(), tmpP = new THREE.Vector3();
+// xrPose is an object's pose relative to the feet (mm, x east, y up, z south).
+function xrPose(o) {
+  o.getWorldPosition(tmpP);
+  o.getWorldQuaternion(tmpQ);
+  tmpP.sub(rig.position);
+  const mm = (v) => Math.max(-32768, Math.min(32767, Math.round(v * 1000)));
+  return { x: mm(tmpP.x), y: mm(tmpP.y), z: mm(tmpP.z), rot: packQuat(tmpQ.x, tmpQ.y, tmpQ.z, tmpQ.w) };
+}
+
+// ---- prompts and warnings: world-locked panels ----
+
+let promptGroup = null, warningPanel = null;
+const promptMeshes = [];
+
+// worldLocked places a panel in the world 1.5 m in front of where the
+// participant looks now; it stays there as they move (it does not follow
+// the head), as a sign would.
+function worldLocked(obj, up = 0) {
+  const cam = renderer.xr.isPresenting ? renderer.xr.getCamera() : camera;
+  cam.getWorldPosition(tmpP);
+  cam.getWorldDirection(fwd);
+  fwd.y = 0; fwd.normalize();
+  obj.position.copy(tmpP).addScaledVector(fwd, 1.5);
+  obj.position.y = tmpP.y + up;
+  obj.lookAt(tmpP.x, obj.position.y, tmpP.z);
+  ds.scene.add(obj);
+}
+function placePanels() { /* panels are world-locked: nothing to do per frame */ }
+
+function showPrompt(p) {
+  state.prompt = p;
+  if (promptGroup) ds.scene.remove(promptGroup);
+  promptMeshes.length = 0;
+  promptGroup = new THREE.Group();
+  const q = panel([pick(p.question)], { width: 1.2, background: 'rgba(10,30,60,0.92)' });
+  promptGroup.add(q);
+  let y = -q.userData.height / 2 - 0.05;
+  for (const o of p.options) {
+    const b = panel([pick(o.text)], { width: 1.1, background: 'rgba(40,90,160,0.95)' });
+    y -= b.userData.height / 2;
+    b.position.y = y;
+    y -= b.userData.height / 2 + 0.03;
+    b.userData.option = o;
+    promptGroup.add(b);
+    promptMeshes.push(b);
+  }
+  if (ds) worldLocked(promptGroup, -0.1);
+  // The same prompt as page buttons (phones, laptops).
+  const box = $('prompt');
+  box.hidden = false;
+  box.replaceChildren();
+  const h = document.createElement('p');
+  h.textContent = pick(p.question);
+  box.append(h);
+  for (const o of p.options) {
+    const b = document.createElement('button');
+    b.textContent = pick(o.text);
+    b.dataset.option = o.id;
+    b.onclick = () => answer(o.id);
+    box.append(b);
+  }
+}
+
+async function answer(optionID) {
+  const p = state.prompt;
+  if (!p) return;
+  state.prompt = null;
+  if (promptGroup) { ds.scene.remove(promptGroup); promptGroup = null; }
+  promptMeshes.length = 0;
+  $('prompt').hidden = true;
+  const ack = await conn.choice(2, p.inject, optionID);
+  state.acks.push({ kind: 'answer', action: p.inject, target: optionID, ...ack });
+  toast(ack.result === 0 ? S.accepted : S.rejected);
+}
+
+// promptOptionPoints gives tests (and nothing else) the world positions of
+// the option panels, to aim an emulated controller at them.
+window.__drillPromptTargets = () => promptMeshes.map((m) => {
+  const v = new THREE.Vector3();
+  m.getWorldPosition(v);
+  return { id: m.userData.option.id, x: v.x, y: v.y, z: v.z, rig: { x: rig.position.x, y: rig.position.y, z: rig.position.z } };
+});
+
+let audio;
+function onWarning(w) {
+  state.lastWarning = w;
+  const colour = LEVEL_COLOURS[w.level];
+  const title = pick(w.title) || `${S.hazards[w.hazard]} ${S.levels[w.level]} ${S.warning}`;
+  const el = $('warning');
+  el.hidden = false;
+  el.style.borderColor = colour;
+  el.replaceChildren();
+  const h = document.createElement('strong');
+  h.textContent = title;
+  const pub = document.createElement('p');
+  pub.textContent = pick(w.public);
+  el.append(h, pub);
+  if (ds) {
+    if (warningPanel) ds.scene.remove(warningPanel);
+    warningPanel = panel([`⚠ ${w.title.zh}`, w.title.en, pick(w.public)], { width: 1.3, border: colour });
+    worldLocked(warningPanel, 0.75);
+  }
+  beep(w.level);
+}
+
+// beep: a siren-like tone, longer and higher for higher levels.
+function beep(level) {
+  try {
+    audio ||= new AudioContext();
+    const o = audio.createOscillator(), g = audio.createGain();
+    o.type = 'square';
+    o.frequency.setValueAtTime(440 + 110 * level, audio.currentTime);
+    o.frequency.linearRampToValueAtTime(660 + 110 * level, audio.currentTime + 0.4);
+    g.gain.setValueAtTime(0.15, audio.currentTime);
+    g.gain.linearRampToValueAtTime(0, audio.currentTime + 0.3 + 0.2 * level);
+    o.connect(g).connect(audio.destination);
+    o.start();
+    o.stop(audio.currentTime + 0.3 + 0.2 * level);
+    state.beeps = (state.beeps || 0) + 1;
+  } catch { /* no audio device */ }
+}
+
+function onResults(r) {
+  state.results = r;
+  const mine = r.results.find((p) => p.slot === state.slot) || r.results[0];
+  const el = $('results');
+  el.hidden = false;
+  el.replaceChildren();
+  const h = document.createElement('h2');
+  h.textContent = `${S.results}: ${mine ? mine.score : ''}`;
+  el.append(h);
+  if (!mine) return;
+  for (const o of mine.objectives) {
+    const p = document.createElement('p');
+    p.textContent = `${pick(o.title)} — ${o.rating} (${o.points}/${o.max})`;
+    el.append(p);
+  }
+  for (const it of mine.items) {
+    const p = document.createElement('p');
+    p.className = 'item';
+    p.textContent = `${it.points}/${it.max} ${lang === 'en' ? it.reason.en : it.reason.zh}`;
+    el.append(p);
+  }
+}
+
+let toastTimer;
+function toast(text) {
+  const el = $('toast');
+  el.textContent = text;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { el.hidden = true; }, 4000);
+}
+
+init();

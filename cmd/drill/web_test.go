@@ -1,0 +1,261 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/rescuedrill/rescuedrill/engine"
+	"github.com/rescuedrill/rescuedrill/server"
+	"github.com/rescuedrill/rescuedrill/server/transport"
+)
+
+// Browser tests: drill serve in-process on 127.0.0.1:0 and Debian's
+// chromium, headless, driven with chromedp. The pages are the embedded
+// bundles of client/web (dist/); the emulated headset is IWER's Meta Quest
+// 3 (client/web/testdata/iwer.js, built with the pages).
+
+// chromiumPath finds Debian's chromium. Outside CI a machine without it
+// skips the browser tests; under CI=true that is a failure
+// (.ci/need-browser.sh installs it).
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	// The binary itself avoids the Debian wrapper script's warnings.
+	for _, p := range []string{"/usr/lib/chromium/chromium", "/usr/bin/chromium"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	if os.Getenv("CI") == "" {
+		t.Skip("chromium not installed (apt-get install chromium)")
+	}
+	t.Fatal("chromium not installed under CI: .ci/need-browser.sh should have installed it")
+	return ""
+}
+
+// webServer runs drill serve's server for one test and returns it with its
+// HTTPS base URL.
+func webServer(t *testing.T) (*drillServer, string) {
+	t.Helper()
+	t.Setenv("QUIC_GO_DISABLE_RECEIVE_BUFFER_WARNING", "true")
+	ctx, cancel := context.WithCancel(context.Background())
+	ds, err := startServer(ctx, serveOptions{Addr: "127.0.0.1:0", Data: t.TempDir()}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- ds.serve(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-served
+		ds.close()
+	})
+	return ds, "https://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(ds.ln.Port()))
+}
+
+// browser starts a headless chromium that trusts the server's self-signed
+// certificate for the HTTPS pages (WebTransport pins it by hash, as a real
+// browser does) and logs the page's console to the test log.
+func browser(t *testing.T, ds *drillServer) context.Context {
+	t.Helper()
+	exe := chromiumPath(t)
+	spki, err := transport.SPKIHash(ds.cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe), chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("mute-audio", true),
+		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
+		chromedp.Flag("ignore-certificate-errors-spki-list", base64.StdEncoding.EncodeToString(spki[:])),
+		chromedp.WindowSize(1024, 768),
+	}
+	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
+	// The first Run starts the browser and lives as long as ctx: no
+	// timeout on it (chromedp's rule); actions get tctx below.
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		acancel()
+		t.Fatal(err)
+	}
+	cctx, ccancel := context.WithCancel(ctx)
+	go func() {
+		for m, err := range chromedp.Console(cctx) {
+			if err != nil {
+				return
+			}
+			t.Log("page console:", m.String())
+		}
+	}()
+	tctx, tcancel := context.WithTimeout(ctx, 120*time.Second)
+	t.Cleanup(func() { tcancel(); ccancel(); cancel(); acancel() })
+	return tctx
+}
+
+// evalJS runs a JavaScript expression for its effect.
+func evalJS(t *testing.T, ctx context.Context, expr string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](expr)); err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+}
+
+// waitJS polls a JavaScript expression until it is true, for at most 30 s.
+func waitJS(t *testing.T, ctx context.Context, what, expr string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		if err != nil {
+			t.Fatalf("waiting for %s: %v", what, err)
+		}
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			dump, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify(window.__drill || window.__console || null, (k, v) => typeof v === 'bigint' ? String(v) : v instanceof Map ? v.size : k === 'scenario' ? '…' : v).slice(0, 3000)`))
+			t.Fatalf("timed out waiting for %s (%s); page state: %s", what, expr, dump)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// screenshot saves the page as a PNG in $RESCUEDRILL_SCREENSHOTS (default
+// the system temp directory) and returns its path.
+func screenshot(t *testing.T, ctx context.Context, name string) string {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := os.Getenv("RESCUEDRILL_SCREENSHOTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "rescuedrill-screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if len(png) < 5000 {
+		t.Errorf("screenshot %s is only %d bytes", p, len(png))
+	}
+	t.Logf("screenshot: %s (%d bytes)", p, len(png))
+	return p
+}
+
+// TestWebHeadsetJoinsAndChooses is the headset path end to end: the
+// participant page, with IWER emulating a Meta Quest 3, joins a flood drill
+// over WebTransport, receives the Welcome, the terrain and snapshots,
+// enters immersive-vr; the facilitator starts the drill and fires the
+// q_orange prompt; the test aims the emulated right controller's ray at
+// the "stairs" option of the world-locked prompt panel and pulls the
+// trigger; the server acknowledges the answer and the drill's applied
+// inputs hold it.
+func TestWebHeadsetJoinsAndChooses(t *testing.T) {
+	ds, base := webServer(t)
+	ctx := browser(t, ds)
+	iwer, err := os.ReadFile(filepath.Join("..", "..", "client", "web", "testdata", "iwer.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _, err := ds.reg.Create(context.Background(), server.CreateRequest{Scenario: "flood", Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := fmt.Sprintf("%s/play?code=%s&name=Ming&lang=en&autojoin=1", base, e.Code)
+	if err := chromedp.Do(ctx,
+		func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: string(iwer)})
+			return chromedp.Void{}, err
+		},
+		chromedp.Navigate(url),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the Welcome", `window.__drill.joined === true && window.__drill.slot === 0`)
+	waitJS(t, ctx, "the scene and snapshots", `window.__drill.sceneReady === true && window.__drill.snapshots > 0`)
+	if err := e.Drill.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "phase running", `window.__drill.phase === 1`)
+	waitJS(t, ctx, "snapshots while running", `window.__drill.snapshots > 5 && window.__drill.tick > 0`)
+
+	evalJS(t, ctx, `document.getElementById('enter-vr').click()`)
+	waitJS(t, ctx, "immersive-vr", `window.__drill.xr === 'immersive-vr'`)
+
+	if err := e.Drill.Inject(context.Background(), "q_orange"); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the prompt panel", `window.__drill.prompt !== null && window.__drillPromptTargets().length === 3`)
+	// Aim the right controller from chest height at the "stairs" option:
+	// the controller's −z axis is its ray; q rotates (0,0,−1) onto d.
+	aim := `(() => {
+	  const tg = window.__drillPromptTargets().find((o) => o.id === 'stairs');
+	  const c = window.__xrDevice.controllers.right;
+	  const from = { x: 0.2, y: 1.3, z: 0 };
+	  let d = { x: tg.x - tg.rig.x - from.x, y: tg.y - tg.rig.y - from.y, z: tg.z - tg.rig.z - from.z };
+	  const n = Math.hypot(d.x, d.y, d.z); d = { x: d.x / n, y: d.y / n, z: d.z / n };
+	  let q = { x: d.y, y: -d.x, z: 0, w: 1 - d.z };
+	  const m = Math.hypot(q.x, q.y, q.z, q.w); q = { x: q.x / m, y: q.y / m, z: q.z / m, w: q.w / m };
+	  c.position.set(from.x, from.y, from.z);
+	  c.quaternion.set(q.x, q.y, q.z, q.w);
+	  return true;
+	})()`
+	evalJS(t, ctx, aim)
+	time.Sleep(300 * time.Millisecond) // a few XR frames with the new pose
+	press := func(v int) {
+		evalJS(t, ctx, fmt.Sprintf(`window.__xrDevice.controllers.right.updateButtonValue('trigger', %d)`, v))
+		time.Sleep(300 * time.Millisecond)
+	}
+	press(1)
+	press(0)
+	waitJS(t, ctx, "the answer's ChoiceAck", `window.__drill.acks.some((a) => a.kind === 'answer' && a.target === 'stairs' && a.result === 0)`)
+	screenshot(t, ctx, "web-headset-vr")
+
+	// The server recorded it: the drill applied the answer.
+	app, err := e.Drill.InputsSince(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, in := range app.Inputs {
+		if in.Kind == engine.InputAnswer && in.Action == "q_orange" && in.Target == "stairs" && in.Participant == 0 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the drill's applied inputs have no answer q_orange/stairs from slot 0: %+v", app.Inputs)
+	}
+	// Gaze: the page sends the head's yaw as the heading; the drill
+	// applied look inputs from the headset.
+	looks := 0
+	for _, in := range app.Inputs {
+		if in.Kind == engine.InputLook && in.Participant == 0 {
+			looks++
+		}
+	}
+	t.Logf("look inputs from the headset: %d", looks)
+}
