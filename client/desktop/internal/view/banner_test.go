@@ -117,3 +117,41 @@ func TestCue(t *testing.T) {
 		}
 	}
 }
+
+func TestTonePCM(t *testing.T) {
+	t.Parallel()
+	const rate = 48000
+	for _, c := range []Cue{{1, 440}, {3, 880}, {4, 1100}} {
+		pcm := TonePCM(c, rate)
+		n := len(pcm) / 4
+		if want := int(float64(rate)*(beepSec+gapSec)) * c.Beeps; n != want {
+			t.Fatalf("%+v: %d frames, want %d", c, n, want)
+		}
+		// Count the tones (runs of sound separated by silence) and the
+		// zero crossings of the first one (2 per cycle).
+		left := func(i int) int16 { return int16(uint16(pcm[4*i]) | uint16(pcm[4*i+1])<<8) }
+		tones, sounding, silent := 0, false, 0
+		for i := 0; i < n; i++ {
+			if left(i) != 0 {
+				if !sounding {
+					tones++
+				}
+				sounding, silent = true, 0
+			} else if silent++; silent > 100 {
+				sounding = false
+			}
+		}
+		if tones != c.Beeps {
+			t.Errorf("%+v: %d tones", c, tones)
+		}
+		cross := 0
+		for i := 1; i < int(rate*beepSec); i++ {
+			if (left(i-1) < 0) != (left(i) < 0) {
+				cross++
+			}
+		}
+		if hz := float64(cross) / 2 / beepSec; math.Abs(hz-c.Hz) > 15 {
+			t.Errorf("%+v: measured %.0f Hz", c, hz)
+		}
+	}
+}

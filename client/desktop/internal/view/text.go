@@ -105,4 +105,7 @@ var phrases = map[string]wire.Text{
 	"you":            {ZH: "你", EN: "You"},
 	"close":          {ZH: "关闭", EN: "Close"},
 	"outcome":        {ZH: "结果", EN: "Outcome"},
+	"time_left":      {ZH: "剩余", EN: "Left"},
+	"class_unknown":  {ZH: "全班平均分由老师的结果查看", EN: "The class average is on the teacher's results"},
+	"everyone":       {ZH: "全班成绩", EN: "Everyone's results"},
 }
