@@ -1,0 +1,169 @@
+package authoring
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/rescuedrill/rescuedrill/engine"
+)
+
+// placeCells are the walkable cells whose centres lie in the place, or,
+// for a place drawn over a building, the walkable cell nearest its centre
+// — the cells the engine's navigation aims for.
+func placeCells(w *engine.World, p *engine.PlaceSpec) []int {
+	m := w.Map()
+	g := m.Elev
+	var in func(x, y float64) bool
+	var cx, cy float64
+	switch {
+	case len(p.Rect) == 4:
+		r := p.Rect
+		in = func(x, y float64) bool { return x >= r[0] && x <= r[2] && y >= r[1] && y <= r[3] }
+		cx, cy = (r[0]+r[2])/2, (r[1]+r[3])/2
+	case len(p.Circle) == 3:
+		c := p.Circle
+		in = func(x, y float64) bool { return math.Hypot(x-c[0], y-c[1]) <= c[2] }
+		cx, cy = c[0], c[1]
+	default:
+		return nil
+	}
+	var out []int
+	best, bestD := -1, math.Inf(1)
+	for r := 0; r < g.NY; r++ {
+		for c := 0; c < g.NX; c++ {
+			i := g.Index(c, r)
+			if m.Blocked(i) {
+				continue
+			}
+			x, y := g.Centre(c, r)
+			if in(x, y) {
+				out = append(out, i)
+			}
+			if d := math.Hypot(x-cx, y-cy); d < bestD {
+				best, bestD = i, d
+			}
+		}
+	}
+	if len(out) == 0 && best >= 0 {
+		out = []int{best}
+	}
+	return out
+}
+
+// reachability warns about places no path reaches from the spawn place,
+// on dry ground, using the engine's own navigation fields: a refuge
+// behind a wall of buildings or off a cliff nobody can climb.
+func (d *dryRun) reachability() {
+	w, err := engine.NewWorld(d.setup(), 1)
+	if err != nil {
+		return // the dry run reports it
+	}
+	var spawn []int
+	for i := range d.sc.Places {
+		if d.sc.Places[i].ID == d.sc.Spawn.Place {
+			spawn = placeCells(w, &d.sc.Places[i])
+		}
+	}
+	if len(spawn) == 0 {
+		d.warn("/spawn/place", "the spawn place has no walkable ground", "move it off buildings and walls")
+		return
+	}
+	refuge := map[string]bool{}
+	for _, id := range d.sc.Guide.Refuge {
+		refuge[id] = true
+	}
+	for i, p := range d.sc.Places {
+		if p.ID == d.sc.Spawn.Place {
+			continue
+		}
+		nav := w.Nav(false, p.ID)
+		ok := false
+		for _, c := range spawn {
+			if nav.Reachable(c) {
+				ok = true
+				break
+			}
+		}
+		if ok {
+			continue
+		}
+		msg := fmt.Sprintf("no path reaches %s from the spawn place %s", p.ID, d.sc.Spawn.Place)
+		if p.Safe || refuge[p.ID] {
+			msg = fmt.Sprintf("the safe place %s cannot be reached from the spawn place %s: nobody can get to safety", p.ID, d.sc.Spawn.Place)
+		}
+		d.warn(fmt.Sprintf("/places/%d", i), msg,
+			"buildings and walls (land use 4 and 5) block the way: leave a road or path open, or move the place")
+	}
+}
+
+// judge turns what the runs saw into warnings: objectives never scored,
+// traps nobody entered, hazards that touched nobody.
+func (d *dryRun) judge() {
+	for i, obj := range d.sc.Objectives {
+		for j := range obj.Tasks {
+			t := &obj.Tasks[j]
+			key := obj.ID + "/" + t.ID
+			if d.all.scored[key] {
+				continue
+			}
+			d.warn(fmt.Sprintf("/objectives/%d/tasks/%d", i, j),
+				fmt.Sprintf("task %s was never scored in the dry run: %s", key, d.whyUnscored(t)),
+				"a task whose condition never happens is left out of every score; make it happen or drop the task")
+		}
+	}
+	hazard := d.sc.Hazard
+	ptr := "/" + hazard
+	switch {
+	case hazard == "landslide" && !d.all.slide && len(d.all.cues) == 0:
+		d.warn(ptr, "no slope showed a warning sign or failed in the dry run", "more or longer rain, wetter soil (initial_saturation_pct), a soil grid with colluvium on steep ground, or a larger time_scale")
+	case hazard == "flood" && len(d.all.wetPlaces) == 0:
+		d.warn(ptr, "the flood reached none of the places in the dry run", "raise the river stage above the low ground, rain harder, or move the places to where the water goes (drill explore shows it)")
+	}
+	if !d.all.reached {
+		d.warn(ptr, fmt.Sprintf("the %s never reached any participant in the dry run: nobody stood in water, was caught by debris or fell ill", hazard),
+			"put the trap where the hazard strikes, or make the hazard stronger")
+	}
+}
+
+// whyUnscored names the missing condition of a task that never scored.
+func (d *dryRun) whyUnscored(t *engine.Task) string {
+	switch t.Rule {
+	case "notice":
+		if t.Cue == "symptom" {
+			return "no NPC showed heat-illness symptoms"
+		}
+		if t.Cue == "any" {
+			return "no landslide warning sign appeared"
+		}
+		return fmt.Sprintf("no %s appeared", t.Cue)
+	case "escape_sideways":
+		return "no slope failed"
+	case "answer":
+		return fmt.Sprintf("the prompt %s never fired", t.Prompt)
+	}
+	if t.After != nil {
+		return d.whyNotTriggered(t.After)
+	}
+	return "nobody's result included it"
+}
+
+func (d *dryRun) whyNotTriggered(a *engine.Trigger) string {
+	switch {
+	case a.Warning != "":
+		r := rankOf[a.Warning]
+		for k := r; k <= 4; k++ {
+			if d.all.warned[k] {
+				return "its trigger came, but no participant's result scored it"
+			}
+		}
+		return fmt.Sprintf("no %s or higher warning was issued (after: {warning: %s})", a.Warning, a.Warning)
+	case a.Inject != "":
+		return fmt.Sprintf("the inject %s never fired", a.Inject)
+	case a.Event != "":
+		what := map[string]string{"slide_started": "no slope failed", "cue_appeared": "no landslide warning sign appeared",
+			"npc_symptoms": "no NPC showed symptoms", "npc_collapsed": "no NPC collapsed"}[a.Event]
+		return strings.TrimSpace(what + " (after: {event: " + a.Event + "})")
+	}
+	return "its trigger never came"
+}
