@@ -52,7 +52,7 @@ func TestJSWireMatchesGo(t *testing.T) {
 	t.Parallel()
 	node := needNode(t)
 	out := t.TempDir()
-	cmd := exec.Command(node, "--test", "test/")
+	cmd := exec.Command(node, "--test", "test/wire.test.mjs")
 	cmd.Env = append(os.Environ(), "WIRE_GOLDEN="+goldenDir(), "WIRE_OUT="+out)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("node --test: %v\n%s", err, b)

@@ -17,7 +17,23 @@ const out = process.env.WIRE_OUT || '';
 
 const readHex = (name) => Uint8Array.from(Buffer.from(readFileSync(join(golden, name + '.hex'), 'utf8').replace(/\s+/g, ''), 'hex'));
 const toHex = (b) => Buffer.from(b).toString('hex');
-const names = readdirSync(golden).filter((f) => f.endsWith('.hex')).map((f) => f.slice(0, -4)).sort();
+const all = readdirSync(golden).filter((f) => f.endsWith('.hex')).map((f) => f.slice(0, -4)).sort();
+// *_frame vectors are framed datagrams (stream fallback, protocol §1.1); the
+// rest are bare messages.
+const names = all.filter((n) => !n.endsWith('_frame'));
+const framed = { pose_frame: 'pose_min', pose_xr_frame: 'pose', snapshot_frame: 'snapshot_delta' };
+
+test('stream fallback frames are the datagrams with a length', () => {
+  for (const name of all.filter((n) => n.endsWith('_frame'))) {
+    assert.ok(framed[name], `unknown framed vector ${name}`);
+    const fr = new wire.FrameReader();
+    fr.push(readHex(name));
+    const msg = fr.next();
+    assert.equal(toHex(msg), toHex(readHex(framed[name])), name);
+    assert.equal(fr.next(), null);
+    assert.equal(toHex(wire.frame(readHex(framed[name]))), toHex(readHex(name)));
+  }
+});
 
 test('golden vectors exist', () => {
   for (const n of ['hello', 'welcome', 'terrain', 'pose', 'snapshot_full', 'snapshot_delta', 'results', 'score'].filter((n) => n !== 'results')) {
