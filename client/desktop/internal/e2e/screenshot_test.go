@@ -1,0 +1,287 @@
+package e2e
+
+import (
+	"context"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"log/slog"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/rescuedrill/rescuedrill/client"
+	"github.com/rescuedrill/rescuedrill/internal/netbot"
+	"github.com/rescuedrill/rescuedrill/server"
+	"github.com/rescuedrill/rescuedrill/server/drill"
+	"github.com/rescuedrill/rescuedrill/server/transport"
+	"github.com/rescuedrill/rescuedrill/server/wire"
+)
+
+var update = flag.Bool("update", false, "write the screenshots to docs/images (the README's pictures)")
+
+// client is the desktop client built once for the package's tests. A
+// test binary cannot import ebiten itself: its init panics without an X
+// display, so the client runs as its own program under Xvfb.
+var clientBin string
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "desktop-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	clientBin = filepath.Join(dir, "desktop")
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// build compiles ./client/desktop (cached by the go command after the
+// first time).
+func build(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(clientBin); err == nil {
+		return
+	}
+	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	cmd := exec.Command(goBin, "build", "-o", clientBin, ".")
+	cmd.Dir = filepath.Join("..", "..")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./client/desktop: %v\n%s", err, b)
+	}
+}
+
+// liveServer is a real drill server on loopback (what `drill serve` runs):
+// registry on the wall clock, raw QUIC + WebTransport with a self-signed
+// certificate.
+type liveServer struct {
+	addr string
+	hash [32]byte
+	reg  *server.Registry
+}
+
+func startLive(t *testing.T) *liveServer {
+	t.Helper()
+	t.Setenv("QUIC_GO_DISABLE_RECEIVE_BUFFER_WARNING", "true")
+	ctx, cancel := context.WithCancel(context.Background())
+	reg, err := server.NewRegistry(t.TempDir(), drill.RealClock{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, hash, err := transport.SelfSigned([]string{"localhost"}, time.Now(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := transport.Listen(ctx, "127.0.0.1:0", transport.Config{Certificate: cert})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &server.Server{Reg: reg, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	done := make(chan struct{})
+	go func() { _ = srv.Serve(ctx, ln); close(done) }()
+	t.Cleanup(func() {
+		cancel()
+		ln.Close()
+		<-done
+		reg.Close()
+	})
+	return &liveServer{addr: ln.Addr().String(), hash: hash, reg: reg}
+}
+
+// runningDrill creates a drill of a scenario, starts it with network bots
+// playing and raises a warning, and returns its join code.
+func (s *liveServer) runningDrill(t *testing.T, scenario string, hazard, level uint8) string {
+	t.Helper()
+	e, fac, err := s.reg.Create(context.Background(), server.CreateRequest{Scenario: scenario, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	f, err := client.Dial(ctx, client.Options{Addr: s.addr, CertHash: s.hash, JoinCode: e.Code, Name: "teacher",
+		Role: wire.RoleFacilitator, FacilitatorToken: fac})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	botCtx, stopBots := context.WithCancel(context.Background())
+	bots := make(chan struct{})
+	go func() {
+		defer close(bots)
+		_, _ = netbot.Run(botCtx, netbot.Options{Addr: s.addr, TLS: transport.PinnedTLS(s.hash), JoinCode: e.Code,
+			Policy: "naive", Count: 4, Name: "bot"})
+	}()
+	t.Cleanup(func() { stopBots(); <-bots })
+	if _, err := f.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Warn(ctx, hazard, level); err != nil {
+		t.Fatal(err)
+	}
+	return e.Code
+}
+
+// shoot runs the client under Xvfb with --screenshot and returns the image.
+func shoot(t *testing.T, args ...string) image.Image {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "shot.png")
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	build(t)
+	args = append([]string{"-a", clientBin}, append(args, "--screenshot", out, "--after", "4s", "--mute",
+		"--width", "960", "--height", "600")...)
+	cmd := exec.CommandContext(ctx, "xvfb-run", args...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("client under Xvfb: %v\n%s", err, b)
+	}
+	fh, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	img, err := png.Decode(fh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// stats are pixel counts in a region of a frame.
+type stats struct {
+	n, banner, water, ground int
+	lumMean, lumSD           float64
+}
+
+func measure(img image.Image, r image.Rectangle, banner [3]uint8) stats {
+	var s stats
+	var sum, sum2 float64
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			c := img.At(x, y)
+			r16, g16, b16, _ := c.RGBA()
+			R, G, B := int(r16>>8), int(g16>>8), int(b16>>8)
+			s.n++
+			if abs(R-int(banner[0])) < 12 && abs(G-int(banner[1])) < 12 && abs(B-int(banner[2])) < 12 {
+				s.banner++
+			}
+			// Water: blue well above red, above green (the depth ramp).
+			if B > R+40 && B > G+8 {
+				s.water++
+			}
+			// Ground: the land-use colours lit by the hillshade — not
+			// blue-dominant, not near black, not the UI's dark panels.
+			if B <= G+10 && R+G+B > 200 {
+				s.ground++
+			}
+			l := 0.299*float64(R) + 0.587*float64(G) + 0.114*float64(B)
+			sum += l
+			sum2 += l * l
+		}
+	}
+	s.lumMean = sum / float64(s.n)
+	s.lumSD = math.Sqrt(math.Max(0, sum2/float64(s.n)-s.lumMean*s.lumMean))
+	return s
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// TestScreenshot runs the real client under Xvfb against a live server
+// whose drill has network bots and a warning in force, and checks that the
+// frame shows the warning banner in the level's colour, terrain and (in
+// the flood) water — not a blank or single-colour frame.
+func TestScreenshot(t *testing.T) {
+	if _, err := exec.LookPath("xvfb-run"); err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skip("xvfb-run not installed (apt-get install xvfb; .ci/need-desktop.sh does it under CI)")
+		}
+		t.Fatal("xvfb-run is needed under CI: .ci/need-desktop.sh installs it")
+	}
+	srv := startLive(t)
+	hex := hex.EncodeToString(srv.hash[:])
+	tests := []struct {
+		name, scenario string
+		hazard, level  uint8
+		banner         [3]uint8 // the level's banner colour (view.BannerFor)
+		spectate       bool
+		minWater       float64 // share of the map area
+	}{
+		{"flood", "flood", 1, 4, [3]uint8{0xc0, 0x00, 0x10}, false, 0.05},
+		{"flood-spectator", "flood", 1, 3, [3]uint8{0xf0, 0x7a, 0x00}, true, 0.03},
+		{"landslide", "landslide", 3, 3, [3]uint8{0xf0, 0x7a, 0x00}, false, 0},
+		{"heat", "heat", 2, 4, [3]uint8{0xc0, 0x00, 0x10}, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if testing.Short() && tt.name != "flood" {
+				t.Skip("-short: the flood only")
+			}
+			code := srv.runningDrill(t, tt.scenario, tt.hazard, tt.level)
+			args := []string{"--server", srv.addr, "--cert-hash", hex, "--lang", "zh"}
+			if tt.spectate {
+				args = append(args, "--spectate", code)
+			} else {
+				args = append(args, "--join", code, "--name", "小明")
+			}
+			img := shoot(t, args...)
+			b := img.Bounds()
+			if b.Dx() != 960 || b.Dy() != 600 {
+				t.Fatalf("frame %v, want 960×600", b)
+			}
+			top := measure(img, image.Rect(0, 0, b.Dx(), 120), tt.banner)
+			if share := float64(top.banner) / float64(top.n); share < 0.6 {
+				t.Errorf("banner: %.0f%% of the top rows in the level's colour %v, want ≥ 60%%", 100*share, tt.banner)
+			}
+			if top.lumSD < 10 {
+				t.Errorf("banner has no text or icon (luminance SD %.1f)", top.lumSD)
+			}
+			m := measure(img, image.Rect(0, 170, b.Dx(), b.Dy()-110), tt.banner)
+			ground, water := float64(m.ground)/float64(m.n), float64(m.water)/float64(m.n)
+			t.Logf("map area: ground %.0f%%, water %.0f%%, luminance %.0f ± %.0f", 100*ground, 100*water, m.lumMean, m.lumSD)
+			if ground < 0.15 {
+				t.Errorf("terrain: %.0f%% ground-coloured pixels, want ≥ 15%%", 100*ground)
+			}
+			if m.lumSD < 8 {
+				t.Errorf("map area is flat (luminance SD %.1f): no hillshade, contours or features", m.lumSD)
+			}
+			if water < tt.minWater {
+				t.Errorf("water: %.1f%% of the map area, want ≥ %.0f%%", 100*water, 100*tt.minWater)
+			}
+			if *update {
+				writeDoc(t, img, "desktop-"+tt.name+".png")
+			}
+		})
+	}
+}
+
+// writeDoc saves a screenshot for the README.
+func writeDoc(t *testing.T, img image.Image, name string) {
+	t.Helper()
+	dir := filepath.Join("..", "..", "..", "..", "docs", "images")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	if err := enc.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println("wrote", f.Name())
+}
