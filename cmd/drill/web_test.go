@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -258,4 +259,69 @@ func TestWebHeadsetJoinsAndChooses(t *testing.T) {
 		}
 	}
 	t.Logf("look inputs from the headset: %d", looks)
+}
+
+// TestWebConsoleRunsADrill drives the facilitator console: an uploaded
+// scenario with mistakes is refused with line-numbered problems; a
+// built-in heat drill is created (join code and QR code shown) and the
+// console joins it as facilitator over WebTransport; a bot participant
+// joins; the console starts the drill, issues a red rainstorm warning,
+// fires an inject, ends the drill and shows every participant's results
+// with the breakdown.
+func TestWebConsoleRunsADrill(t *testing.T) {
+	ds, base := webServer(t)
+	ctx := browser(t, ds)
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/console?lang=en")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the scenario list", `window.__console.ready === true && window.__console.scenarios.length >= 3`)
+
+	// An upload with mistakes: problems with line numbers, no drill.
+	evalJS(t, ctx, "document.getElementById('yaml').value = 'id: Not_Valid\\ntitle: 3\\nduration: soon\\n'; document.getElementById('validate').click()")
+	waitJS(t, ctx, "line-numbered problems", `window.__console.problems !== null && window.__console.problems.ok === false && window.__console.problems.problems.some((p) => p.line > 0)`)
+	if n := len(ds.reg.List()); n != 0 {
+		t.Fatalf("%d drills after a failed validation", n)
+	}
+
+	evalJS(t, ctx, `document.querySelector('input[name=src][value=builtin]').checked = true; document.getElementById('builtin').value = 'heat'; document.getElementById('create').click()`)
+	waitJS(t, ctx, "the drill created and joined", `window.__console.created !== null && window.__console.joined === true && window.__console.snapshots > 0 && window.__console.qrModules > 20`)
+	entries := ds.reg.List()
+	if len(entries) != 1 {
+		t.Fatalf("%d drills, want 1", len(entries))
+	}
+	e := entries[0]
+	code, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('join-code').textContent`))
+	if err != nil || code != e.Code {
+		t.Fatalf("the console shows join code %q (%v), the drill has %q", code, err, e.Code)
+	}
+	if _, _, err := e.Drill.Join(context.Background(), "Bot Lin", "good"); err != nil {
+		t.Fatal(err)
+	}
+
+	evalJS(t, ctx, `document.getElementById('start').click()`)
+	waitJS(t, ctx, "start acknowledged and running", `window.__console.acks.some((a) => a.op === 'start' && a.result === 0) && window.__console.phase === 1`)
+	waitJS(t, ctx, "the participant on the map", `window.__console.people >= 1 && window.__console.roster.size >= 1`)
+
+	evalJS(t, ctx, `document.getElementById('hazard').value = '1'; document.getElementById('level').value = '4'; document.getElementById('warn').click()`)
+	waitJS(t, ctx, "the red warning in force", `window.__console.acks.some((a) => a.op === 'warn' && a.level === 4 && a.result === 0) && window.__console.warnings[0] === 4`)
+	evalJS(t, ctx, `document.getElementById('fire').click()`)
+	waitJS(t, ctx, "the inject acknowledged", `window.__console.acks.some((a) => a.op === 'inject')`)
+
+	evalJS(t, ctx, `document.getElementById('end').click()`)
+	waitJS(t, ctx, "the results", `window.__console.results !== null && document.querySelectorAll('#results tr.result').length >= 1`)
+	row, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#results tr.result').textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(row, "Bot Lin") {
+		t.Errorf("the results row %q does not name the participant", row)
+	}
+	items, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__console.results.results[0].items.length`))
+	if err != nil || items == 0 {
+		t.Errorf("no score items in the breakdown (%v)", err)
+	}
+	if st := e.Drill.State().String(); st != "ended" {
+		t.Errorf("the drill is %s after End", st)
+	}
+	screenshot(t, ctx, "web-console")
 }

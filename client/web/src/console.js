@@ -1,1 +1,322 @@
-export {};
+// The facilitator console: pick a built-in scenario or upload a YAML file
+// (checked by the server with line-numbered problems), create the drill,
+// show its join code and a QR code for the participant page, then run it
+// over WebTransport as the facilitator (Hello role 3 with the token): a
+// live map of everyone with the hazard layers, start / pause / resume /
+// end, warnings and injects, and each participant's results at the end.
+import qrcode from 'qrcode-generator';
+import { Connection, ROLE } from './net.js';
+import { S, bi, lang, pick, LEVEL_COLOURS } from './i18n.js';
+
+const $ = (id) => document.getElementById(id);
+const OP = { start: 1, pause: 2, resume: 3, end: 4, inject: 5, warn: 6 };
+const REASONS = ['', 'not running', 'unknown', 'already', 'not allowed', 'duplicate', 'rate limited', 'invalid', 'bad state'];
+
+// state is what the console knows; window.__console exposes it to tests.
+const state = { scenarios: [], problems: null, created: null, joined: false, phase: 0, tick: 0, warnings: [0, 0, 0], acks: [], log: [], results: null, roster: new Map(), snapshots: 0 };
+window.__console = state;
+let conn, map;
+
+async function init() {
+  document.documentElement.lang = lang;
+  document.title = bi('console');
+  $('h-title').textContent = `RescueDrill ${S.console}`;
+  for (const [id, key] of [['h-scenario', 'scenario'], ['l-builtin', 'builtin'], ['l-upload', 'upload'], ['validate', 'validate'], ['create', 'create'],
+    ['l-code', 'joinCode'], ['l-token', 'token'], ['h-join', 'joinHere'], ['start', 'start'], ['pause', 'pause'], ['resume', 'resume'], ['end', 'end'],
+    ['fire', 'inject'], ['warn', 'warn'], ['l-layers', 'layers'], ['l-water', 'water'], ['l-debris', 'debris'], ['l-heat', 'heat'], ['h-people', 'participants']]) {
+    $(id).textContent = S[key];
+  }
+  for (let h = 1; h <= 3; h++) $('hazard').append(new Option(S.hazards[h], h));
+  for (let l = 4; l >= 0; l--) $('level').append(new Option(S.levels[l], l));
+  const r = await fetch('/api/web/scenarios');
+  state.scenarios = await r.json();
+  for (const s of state.scenarios) $('builtin').append(new Option(`${s.name} — ${pick(s.title)}`, s.name));
+  const showSummary = () => { const s = state.scenarios.find((x) => x.name === $('builtin').value); $('summary').textContent = s ? pick(s.summary) : ''; };
+  $('builtin').onchange = showSummary;
+  showSummary();
+  $('file').onchange = async () => {
+    const f = $('file').files[0];
+    if (!f) return;
+    $('yaml').value = await f.text();
+    $('yaml').dataset.name = f.name;
+    document.querySelector('input[name=src][value=upload]').checked = true;
+    validate();
+  };
+  $('yaml').oninput = () => { document.querySelector('input[name=src][value=upload]').checked = true; };
+  $('validate').onclick = validate;
+  $('create').onclick = create;
+  $('connect').onclick = () => connect($('ex-code').value.trim(), $('ex-token').value.trim());
+  $('start').onclick = () => command(OP.start);
+  $('pause').onclick = () => command(OP.pause);
+  $('resume').onclick = () => command(OP.resume);
+  $('end').onclick = () => command(OP.end);
+  $('fire').onclick = () => command(OP.inject, { inject: $('inject').value });
+  $('warn').onclick = () => command(OP.warn, { hazard: +$('hazard').value, level: +$('level').value });
+  for (const id of ['ly-water', 'ly-debris', 'ly-heat']) $(id).onchange = () => map?.draw();
+  state.ready = true;
+}
+
+const upload = () => document.querySelector('input[name=src]:checked').value === 'upload';
+
+// validate asks the server to check the uploaded YAML and lists every
+// problem with its line and column.
+async function validate() {
+  const name = $('yaml').dataset.name || 'upload.yaml';
+  const r = await fetch('/api/web/validate', { method: 'POST', body: JSON.stringify({ name, source: $('yaml').value }) });
+  const v = await r.json();
+  state.problems = v;
+  const ul = $('problems');
+  ul.replaceChildren();
+  if (v.ok && !v.problems.length) ul.append(li(S.noProblems, 'ok'));
+  for (const p of v.problems) ul.append(li(p.line ? `${p.line}:${p.col} ${p.path ? p.path + ': ' : ''}${p.message}${p.hint ? ' — ' + p.hint : ''}` : p.text, p.severity));
+  return v;
+}
+
+function li(text, cls = '') { const e = document.createElement('li'); e.textContent = text; e.className = cls; return e; }
+
+async function create() {
+  $('setup-error').textContent = '';
+  let body;
+  if (upload()) {
+    const v = await validate();
+    if (!v.ok) { $('setup-error').textContent = `${S.problems}: ${v.problems.length}`; return; }
+    body = { scenario: $('yaml').dataset.name || 'upload.yaml', source: $('yaml').value, seed: +$('seed').value || 0 };
+  } else {
+    body = { scenario: $('builtin').value, seed: +$('seed').value || 0 };
+  }
+  const r = await fetch('/api/drills', { method: 'POST', body: JSON.stringify(body) });
+  const j = await r.json();
+  if (!r.ok) { $('setup-error').textContent = j.error || `HTTP ${r.status}`; return; }
+  state.created = j;
+  connect(j.join_code, j.facilitator_token);
+}
+
+async function connect(code, token) {
+  if (!code || !token) return;
+  showJoin(code, token);
+  conn = new Connection({ role: ROLE.facilitator, joinCode: code, name: 'facilitator', lang, facToken: token });
+  conn.on('welcome', onWelcome).on('terrain', (t) => { map = new LiveMap($('map'), conn.welcome, t); map.draw(); })
+    .on('snapshot', onSnapshot).on('phase', (m) => setPhase(m.phase, m.tick))
+    .on('roster', (m) => { for (const e of m.entries) state.roster.set(e.slot, e); drawRoster(); })
+    .on('warning', (w) => log(`${S.warning}: ${pick(w.title) || S.hazards[w.hazard] + ' ' + S.levels[w.level]}`, LEVEL_COLOURS[w.level]))
+    .on('message', (m) => log(`${m.inject}: ${pick(m.text)}`))
+    .on('prompt', (p) => log(`${S.prompt}: ${pick(p.question)}`))
+    .on('results', showResults)
+    .on('error', (m) => { log(`error ${m.code}: ${m.text}`, '#b00'); state.error = m; })
+    .on('closed', () => { $('conn').textContent = S.closed; });
+  $('conn').textContent = S.connecting;
+  try { await conn.open(); } catch (e) { $('setup-error').textContent = String(e); state.error = { text: String(e) }; }
+}
+
+function showJoin(code, token) {
+  const url = `${location.origin}/play?code=${encodeURIComponent(code)}`;
+  state.joinURL = url;
+  $('join-code').textContent = code;
+  $('join-url').textContent = url;
+  $('token-note').textContent = `${S.token}: ${token}`;
+  const qr = qrcode(0, 'M');
+  qr.addData(url);
+  qr.make();
+  $('qr').innerHTML = qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true });
+  state.qrModules = qr.getModuleCount();
+  $('setup').hidden = true;
+  $('drill').hidden = false;
+  $('mapbox').hidden = false;
+}
+
+function onWelcome(w) {
+  state.joined = true;
+  $('conn').textContent = `${S.joined} · ${w.joinCode}`;
+  $('d-title').textContent = pick(w.title);
+  setPhase(w.phase, w.tick);
+  for (const e of w.roster) state.roster.set(e.slot, e);
+  drawRoster();
+  let sc = null;
+  try { sc = JSON.parse(new TextDecoder().decode(w.scenario)); } catch { /* no inject list */ }
+  state.scenario = sc;
+  $('inject').replaceChildren();
+  for (const i of sc?.injects || []) $('inject').append(new Option(`${i.id} (${i.kind})`, i.id));
+}
+
+function setPhase(p, tick) {
+  state.phase = p;
+  $('d-phase').textContent = S.phase[p];
+  if (tick !== undefined) $('d-tick').textContent = `${S.tick} ${tick}`;
+}
+
+function onSnapshot(s) {
+  state.snapshots++;
+  state.tick = s.tick;
+  state.warnings = s.warnings;
+  if (s.phase !== state.phase) setPhase(s.phase);
+  $('d-tick').textContent = `${S.tick} ${s.tick}`;
+  $('d-warn').replaceChildren(...s.warnings.map((l, i) => {
+    const b = document.createElement('span');
+    b.textContent = l ? `${S.hazards[i + 1]} ${S.levels[l]} ` : '';
+    b.style.color = LEVEL_COLOURS[l];
+    return b;
+  }));
+  state.people = s.participants.size;
+  if (map) { map.update(s, conn.decoder); map.draw(); }
+}
+
+async function command(op, args) {
+  if (!conn) return;
+  const ack = await conn.command(op, args);
+  const name = Object.keys(OP).find((k) => OP[k] === op);
+  state.acks.push({ op: name, ...args, ...ack });
+  log(`${S[name] || name}${args?.inject ? ' ' + args.inject : ''}${args?.hazard ? ` ${S.hazards[args.hazard]} ${S.levels[args.level]}` : ''}: ${ack.result === 0 ? S.accepted : `${S.rejected} (${REASONS[ack.reason]})`}`);
+}
+
+function log(text, colour) {
+  state.log.push(text);
+  const e = li(`[${state.tick}] ${text}`);
+  if (colour) e.style.color = colour;
+  $('log').prepend(e);
+}
+
+function drawRoster() {
+  const ul = $('roster');
+  ul.replaceChildren();
+  for (const e of [...state.roster.values()].sort((a, b) => a.slot - b.slot)) {
+    const item = li(`${e.slot + 1}. ${e.name} `);
+    const f = document.createElement('span');
+    f.className = 'flag';
+    f.textContent = [e.bot && 'bot', e.left && 'left', e.away && 'away'].filter(Boolean).join(' ');
+    item.append(f);
+    ul.append(item);
+  }
+}
+
+function showResults(r) {
+  state.results = r;
+  const box = $('results');
+  box.hidden = false;
+  box.replaceChildren();
+  const h = document.createElement('h2');
+  h.textContent = bi('results');
+  box.append(h);
+  const t = document.createElement('table');
+  t.innerHTML = `<tr><th>#</th><th>${S.name}</th><th>${S.score}</th><th>${S.outcome}</th><th>${S.objective}</th></tr>`;
+  for (const p of r.results) {
+    const tr = t.insertRow();
+    tr.className = 'result';
+    tr.insertCell().textContent = p.slot + 1;
+    tr.insertCell().textContent = p.name + (p.policy ? ` (${p.policy})` : '');
+    tr.insertCell().textContent = p.score;
+    tr.insertCell().textContent = p.outcome;
+    const c = tr.insertCell();
+    for (const o of p.objectives) {
+      const d = document.createElement('div');
+      d.innerHTML = `<span class="rating-${o.rating}">${o.rating}</span> `;
+      d.append(`${pick(o.title)} ${o.points}/${o.max}`);
+      c.append(d);
+    }
+    const det = document.createElement('details');
+    det.className = 'items';
+    const sum = document.createElement('summary');
+    sum.textContent = `${p.items.length} ×`;
+    det.append(sum);
+    for (const it of p.items) {
+      const d = document.createElement('div');
+      d.textContent = `${it.rule}: ${it.points}/${it.max} — ${lang === 'en' ? it.reason.en : it.reason.zh}`;
+      det.append(d);
+    }
+    c.append(det);
+  }
+  box.append(t);
+}
+
+// LiveMap draws the terrain (shaded by elevation), the hazard layers —
+// flood depth, landslide debris and slope susceptibility, heat — and
+// everyone's position, north up.
+class LiveMap {
+  constructor(canvas, welcome, terrain) {
+    this.canvas = canvas;
+    this.w = welcome;
+    this.g = welcome.grid;
+    this.cell = this.g.cellMM / 1000;
+    this.scale = Math.max(1, Math.floor(720 / Math.max(this.g.nx, this.g.ny)));
+    canvas.width = this.g.nx * this.scale;
+    canvas.height = this.g.ny * this.scale;
+    this.base = document.createElement('canvas');
+    this.base.width = this.g.nx; this.base.height = this.g.ny;
+    this.img = this.base.getContext('2d').createImageData(this.g.nx, this.g.ny);
+    this.elev = terrain.elev;
+    let lo = Infinity, hi = -Infinity;
+    for (const v of terrain.elev) if (v !== 65535) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    this.lo = lo; this.hi = Math.max(hi, lo + 1);
+    this.slope = this.slopes();
+    this.s = null;
+    this.hazard = state.scenario?.hazard;
+  }
+  // slopes is each cell's slope in degrees (landslide susceptibility).
+  slopes() {
+    const { nx, ny } = this.g, e = this.elev, out = new Float32Array(nx * ny);
+    const at = (c, r) => e[Math.max(0, Math.min(ny - 1, r)) * nx + Math.max(0, Math.min(nx - 1, c))] / 100;
+    for (let r = 0; r < ny; r++) for (let c = 0; c < nx; c++) {
+      const dx = (at(c + 1, r) - at(c - 1, r)) / (2 * this.cell), dy = (at(c, r + 1) - at(c, r - 1)) / (2 * this.cell);
+      out[r * nx + c] = (Math.atan(Math.hypot(dx, dy)) * 180) / Math.PI;
+    }
+    return out;
+  }
+  update(s, decoder) { this.s = s; this.fields = decoder.fields; }
+  draw() {
+    const { nx, ny } = this.g, d = this.img.data;
+    const water = $('ly-water').checked && this.fields?.[0], debris = $('ly-debris').checked, heat = $('ly-heat').checked;
+    const heatLevel = this.s ? this.s.warnings[1] : 0;
+    for (let i = 0; i < nx * ny; i++) {
+      const v = this.elev[i];
+      const k = v === 65535 ? 0 : (v - this.lo) / (this.hi - this.lo);
+      let r = 90 + 110 * k, g = 120 + 100 * k, b = 80 + 90 * k;
+      if (debris && this.hazard === 'landslide' && this.slope[i] > 20) {
+        const a = Math.min(1, (this.slope[i] - 20) / 25) * 0.6; // susceptibility: steeper is redder
+        r = r * (1 - a) + 230 * a; g = g * (1 - a) + 120 * a; b = b * (1 - a) + 30 * a;
+      }
+      if (heat && (heatLevel > 0 || this.hazard === 'heat')) {
+        const a = 0.1 + 0.08 * heatLevel;
+        r = r * (1 - a) + 255 * a; g = g * (1 - a) + 90 * a; b = b * (1 - a) + 20 * a;
+      }
+      if (water && this.fields[0][i] > 0) {
+        const a = Math.min(0.9, 0.35 + this.fields[0][i] / 200);
+        r = r * (1 - a) + 20 * a; g = g * (1 - a) + 80 * a; b = b * (1 - a) + 200 * a;
+      }
+      if (debris && this.fields?.[1][i] > 0) {
+        const a = Math.min(0.95, 0.5 + this.fields[1][i] / 200);
+        r = r * (1 - a) + 110 * a; g = g * (1 - a) + 70 * a; b = b * (1 - a) + 40 * a;
+      }
+      d[i * 4] = r; d[i * 4 + 1] = g; d[i * 4 + 2] = b; d[i * 4 + 3] = 255;
+    }
+    this.base.getContext('2d').putImageData(this.img, 0, 0);
+    const ctx = this.canvas.getContext('2d');
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(this.base, 0, 0, this.canvas.width, this.canvas.height);
+    const px = this.scale / this.cell; // pixels per metre
+    for (const p of state.scenario?.places || []) {
+      ctx.strokeStyle = p.safe ? '#0a0' : p.danger ? '#d00' : '#555';
+      ctx.lineWidth = 2;
+      if (p.rect) ctx.strokeRect(p.rect[0] * px, p.rect[1] * px, (p.rect[2] - p.rect[0]) * px, (p.rect[3] - p.rect[1]) * px);
+      else if (p.circle) { ctx.beginPath(); ctx.arc(p.circle[0] * px, p.circle[1] * px, p.circle[2] * px, 0, 7); ctx.stroke(); }
+    }
+    if (!this.s) return;
+    for (const e of this.s.npcs.values()) dot(ctx, e, px, 3, e.flags & 64 ? '#ff5a00' : '#555');
+    ctx.font = '12px sans-serif';
+    for (const e of this.s.participants.values()) {
+      const colour = e.status === 0 ? (e.flags & 64 && heat ? '#ff5a00' : '#1060e0') : e.status === 4 ? '#999' : '#d00';
+      dot(ctx, e, px, 6, colour);
+      ctx.fillStyle = '#000';
+      ctx.fillText(state.roster.get(e.id)?.name || `#${e.id + 1}`, (e.x / 64) * px + 8, (e.y / 64) * px + 4);
+    }
+  }
+}
+
+function dot(ctx, e, px, r, colour) {
+  const x = (e.x / 64) * px, y = (e.y / 64) * px;
+  ctx.fillStyle = colour;
+  ctx.beginPath(); ctx.arc(x, y, r, 0, 7); ctx.fill();
+  const a = (e.heading / 1024) * Math.PI * 2;
+  ctx.strokeStyle = colour; ctx.lineWidth = 2;
+  ctx.beginPath(); ctx.moveTo(x, y); ctx.lineTo(x + Math.sin(a) * r * 2, y - Math.cos(a) * r * 2); ctx.stroke();
+}
+
+init();
