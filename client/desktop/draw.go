@@ -62,7 +62,8 @@ func wrap(s string, f *text.GoTextFace, w float64) []string {
 			if r == ' ' || unicode.Is(unicode.Han, r) || strings.ContainsRune("，。；、：）", r) {
 				lastBreak = len(line)
 			}
-			if text.Advance(string(line), f) > w && len(line) > 1 {
+			// Closing punctuation stays on its line (no line starts with "。").
+			if text.Advance(string(line), f) > w && len(line) > 1 && !strings.ContainsRune("，。；、：）！？”", r) {
 				cut := len(line) - 1
 				if lastBreak > 0 && lastBreak < len(line) {
 					cut = lastBreak

@@ -67,7 +67,10 @@ func (p *playScene) Update(g *game) (scene, error) {
 			drained = true
 		}
 	}
-	p.model.Connected = p.s.c.Connected()
+	p.model.Connected = p.s.c.Connected() || !client.Retryable(p.s.c.Err())
+	if ph := p.s.c.Phase(); ph != p.model.Phase {
+		p.model.Phase = ph
+	}
 	p.model.Expire(now)
 	p.world.refresh(p.s.c)
 	p.v = p.s.c.SampleNow()
@@ -366,7 +369,7 @@ func (p *playScene) drawRoster(g *game, dst *ebiten.Image, top float64) {
 		c := color.Color(white)
 		st := ""
 		if pv, ok := p.v.Participant(int32(e.Slot)); ok && pv.Status != 0 {
-			c, st = bad, " ✘"
+			c, st = bad, " ×"
 		}
 		if e.Flags&wire.RosterAway != 0 {
 			c = muted

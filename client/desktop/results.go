@@ -73,12 +73,15 @@ func (r *resultsScene) Draw(g *game, screen *ebiten.Image) {
 	}
 	titles := view.TaskTitles(p.s.info.Scenario)
 	res := p.model.Results
+	if class := p.s.classResults(); len(class) > len(res) {
+		res = class // everyone's, from the spectator link: the class average
+	}
 	f, ok := view.FeedbackFor(res, uint32(p.s.info.Slot), titles, l)
 	if !ok {
 		// No final results yet (harmed while the drill goes on): the
 		// running score with what was decided so far.
 		drawText(screen, fmt.Sprintf("%s: %d", l.T("your_score"), p.model.Score), g.face(40), x, y, amber)
-		drawText(screen, l.T("lobby")[:0]+l.Two("演练结束后显示全部反馈。", "The full feedback shows when the drill ends."), g.face(20), x, y+64, muted)
+		drawText(screen, l.Two("演练结束后显示全部反馈。", "The full feedback shows when the drill ends."), g.face(20), x, y+64, muted)
 		return
 	}
 	drawText(screen, fmt.Sprintf("%s: %d / 100", l.T("your_score"), f.Score), g.face(44), x, y, amber)

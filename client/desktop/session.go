@@ -19,6 +19,13 @@ type session struct {
 	loop    sync.WaitGroup
 	lang    string
 	choices sync.WaitGroup
+
+	// The class's results: participants get only their own at the end, so
+	// a participant's client also watches as a spectator (no slot, no
+	// moves) to show the class average. See classResults.
+	mu    sync.Mutex
+	class []wire.Result
+	side  *client.Client
 }
 
 // dialResult is what the join goroutine hands the join scene.
@@ -47,9 +54,48 @@ func dial(o client.Options) <-chan dialResult {
 			// with backoff, until the drill's end or a final refusal.
 			c.StayConnected(s.ctx)
 		}()
+		if o.Role == wire.RoleParticipant || o.Role == 0 {
+			s.watchClass(o)
+		}
 		out <- dialResult{s: s}
 	}()
 	return out
+}
+
+// watchClass opens the spectator link that receives everyone's results at
+// the end. It is best effort: without it the feedback shows the pupil's
+// own result and says the class average is on the teacher's screen.
+func (s *session) watchClass(o client.Options) {
+	o.Role, o.Token, o.EventBuffer = wire.RoleSpectator, wire.Token{}, 0
+	o.OnEvent = func(ev client.Event) {
+		if r, ok := ev.(client.ResultsEvent); ok {
+			s.mu.Lock()
+			s.class = r.Results
+			s.mu.Unlock()
+		}
+	}
+	s.loop.Add(1)
+	go func() {
+		defer s.loop.Done()
+		ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
+		side, err := client.Dial(ctx, o)
+		cancel()
+		if err != nil {
+			return
+		}
+		s.mu.Lock()
+		s.side = side
+		s.mu.Unlock()
+		side.StayConnected(s.ctx)
+	}()
+}
+
+// classResults returns everyone's final results if the spectator link got
+// them.
+func (s *session) classResults() []wire.Result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.class
 }
 
 // choose sends a choice without blocking the caller; its ack arrives as a
@@ -67,6 +113,11 @@ func (s *session) choose(kind wire.ChoiceKind, action, target string) {
 func (s *session) close() {
 	s.cancel()
 	_ = s.c.Close()
+	s.mu.Lock()
+	if s.side != nil {
+		_ = s.side.Close()
+	}
+	s.mu.Unlock()
 	s.loop.Wait()
 	s.choices.Wait()
 }

@@ -163,7 +163,7 @@ func (w *world) drawPlaces(g *game, dst *ebiten.Image, cam view.Camera, m *view.
 		mark := ""
 		switch {
 		case p.Safe:
-			mark = "✔ "
+			mark = "◎ "
 		case p.Danger:
 			mark = "⚠ "
 		}

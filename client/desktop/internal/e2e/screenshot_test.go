@@ -99,7 +99,7 @@ func startLive(t *testing.T) *liveServer {
 
 // runningDrill creates a drill of a scenario, starts it with network bots
 // playing and raises a warning, and returns its join code.
-func (s *liveServer) runningDrill(t *testing.T, scenario string, hazard, level uint8) string {
+func (s *liveServer) runningDrill(t *testing.T, scenario string, hazard, level uint8) (string, *client.Client) {
 	t.Helper()
 	e, fac, err := s.reg.Create(context.Background(), server.CreateRequest{Scenario: scenario, Seed: 7})
 	if err != nil {
@@ -127,7 +127,7 @@ func (s *liveServer) runningDrill(t *testing.T, scenario string, hazard, level u
 	if _, err := f.Warn(ctx, hazard, level); err != nil {
 		t.Fatal(err)
 	}
-	return e.Code
+	return e.Code, f
 }
 
 // shoot runs the client under Xvfb with --screenshot and returns the image.
@@ -137,8 +137,8 @@ func shoot(t *testing.T, args ...string) image.Image {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	build(t)
-	args = append([]string{"-a", clientBin}, append(args, "--screenshot", out, "--after", "4s", "--mute",
-		"--width", "960", "--height", "600")...)
+	args = append([]string{"-a", clientBin}, append([]string{"--screenshot", out, "--after", "4s", "--mute",
+		"--width", "960", "--height", "600"}, args...)...) // a later --after wins
 	cmd := exec.CommandContext(ctx, "xvfb-run", args...)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("client under Xvfb: %v\n%s", err, b)
@@ -229,7 +229,7 @@ func TestScreenshot(t *testing.T) {
 			if testing.Short() && tt.name != "flood" {
 				t.Skip("-short: the flood only")
 			}
-			code := srv.runningDrill(t, tt.scenario, tt.hazard, tt.level)
+			code, _ := srv.runningDrill(t, tt.scenario, tt.hazard, tt.level)
 			args := []string{"--server", srv.addr, "--cert-hash", hex, "--lang", "zh"}
 			if tt.spectate {
 				args = append(args, "--spectate", code)
@@ -265,6 +265,72 @@ func TestScreenshot(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestScreenshotScenes: the join screen with a wrong code says so, and
+// the end of a drill shows the feedback scene with the score.
+func TestScreenshotScenes(t *testing.T) {
+	if _, err := exec.LookPath("xvfb-run"); err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skip("xvfb-run not installed")
+		}
+		t.Fatal("xvfb-run is needed under CI: .ci/need-desktop.sh installs it")
+	}
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	srv := startLive(t)
+	hex := hex.EncodeToString(srv.hash[:])
+	t.Run("join-error", func(t *testing.T) {
+		img := shoot(t, "--server", srv.addr, "--cert-hash", hex, "--join", "WRONG1", "--name", "小明")
+		bg := measure(img, image.Rect(0, 0, 960, 60), [3]uint8{0x12, 0x20, 0x30})
+		if share := float64(bg.banner) / float64(bg.n); share < 0.8 {
+			t.Errorf("not the join screen: %.0f%% background at the top", 100*share)
+		}
+		// The message is drawn in light red under the join button.
+		msg := measure(img, image.Rect(0, 380, 960, 540), [3]uint8{0xff, 0x8a, 0x80})
+		if msg.banner < 30 {
+			t.Errorf("no error message drawn (%d pixels of its colour)", msg.banner)
+		}
+		if *update {
+			writeDoc(t, img, "desktop-join-error.png")
+		}
+	})
+	t.Run("results", func(t *testing.T) {
+		code, f := srv.runningDrill(t, "flood", 1, 2)
+		build(t)
+		// End the drill once the pupil is in it and has seen it run.
+		ended := make(chan struct{})
+		go func() {
+			defer close(ended)
+			deadline := time.Now().Add(60 * time.Second)
+			for time.Now().Before(deadline) {
+				for _, e := range f.Roster() {
+					if e.Name == "小明" {
+						time.Sleep(time.Second)
+						ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+						defer cancel()
+						_, _ = f.End(ctx)
+						return
+					}
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		}()
+		defer func() { <-ended }()
+		img := shoot(t, "--server", srv.addr, "--cert-hash", hex, "--join", code, "--name", "小明", "--lang", "en", "--after", "6s")
+		bg := measure(img, image.Rect(0, 0, 960, 30), [3]uint8{0x14, 0x1c, 0x28})
+		if share := float64(bg.banner) / float64(bg.n); share < 0.8 {
+			t.Errorf("not the results scene: %.0f%% of its background at the top", 100*share)
+		}
+		score := measure(img, image.Rect(0, 60, 960, 160), [3]uint8{0xf0, 0xa0, 0x20})
+		if score.banner < 100 {
+			t.Errorf("no score drawn (%d amber pixels)", score.banner)
+		}
+		if *update {
+			writeDoc(t, img, "desktop-results.png")
+		}
+	})
 }
 
 // writeDoc saves a screenshot for the README.

@@ -56,7 +56,7 @@ func Needed(root string) ([]rune, error) {
 	for r := rune(0x20); r < 0x7f; r++ {
 		set[r] = true
 	}
-	for _, r := range "°×→←↑↓–—‘’“”…·✔✘◐●▲◆⬢⚠ℹ" + Extra {
+	for _, r := range "°×→←↑↓–—‘’“”…·✓◐○◎●▲◆△⚠" + Extra {
 		set[r] = true
 	}
 	for _, dir := range Sources {

@@ -125,11 +125,11 @@ func TaskTitles(sc *engine.Scenario) map[string]wire.Text {
 func VerdictMark(v Verdict, lang Lang) string {
 	switch v {
 	case Right:
-		return "✔ " + lang.T("right")
+		return "✓ " + lang.T("right")
 	case Partly:
 		return "◐ " + lang.Two("部分做到", "Partly")
 	case Wrong:
-		return "✘ " + lang.T("wrong")
+		return "× " + lang.T("wrong")
 	}
 	return "– " + lang.T("not_scored")
 }

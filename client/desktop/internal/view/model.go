@@ -106,8 +106,11 @@ func ActLabel(act string, lang Lang) string {
 // Observe folds a frame's view into the model: the warning levels in
 // force (a raise also sounds when the Warning message was missed, e.g.
 // during a reconnect) and whether the pupil was harmed.
+//
+// The phase is not taken from the view: it is drawn a few snapshots late
+// and would undo the end the Phase message already announced (the
+// window sets Phase from Client.Phase).
 func (m *Model) Observe(v client.View, now time.Time) (Cue, bool) {
-	m.Phase = v.Globals.Phase
 	if p, ok := v.Participant(m.Slot); ok {
 		m.Harmed = p.Status != 0
 	}
