@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -198,6 +199,7 @@ func text(n *html.Node) string {
 // TestClassReport renders the report of a 40-bot drill in each language and
 // checks it is well-formed, self-contained and says what the drill did.
 func TestClassReport(t *testing.T) {
+	t.Parallel()
 	d := classDrill(t)
 	start := time.Date(2026, 6, 3, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
 	data, err := Collect(d.setup, d.log, Options{DrillID: "d-test", Start: start})
@@ -292,6 +294,7 @@ func TestClassReport(t *testing.T) {
 
 // TestClassSummary checks the summaries against the results they sum up.
 func TestClassSummary(t *testing.T) {
+	t.Parallel()
 	d := classDrill(t)
 	data, err := Collect(d.setup, d.log, Options{NoMaps: true})
 	if err != nil {
@@ -330,15 +333,38 @@ func TestClassSummary(t *testing.T) {
 	}
 }
 
-// TestCollectRefusesDivergence: a log whose end hash does not match is not
-// reported on.
+// TestCollectRefusesDivergence: a log that the engine does not reproduce
+// (a wrong checkpoint, a wrong end hash) is not reported on.
 func TestCollectRefusesDivergence(t *testing.T) {
+	t.Parallel()
 	d := classDrill(t)
+	if len(d.log.Checkpoints) == 0 {
+		t.Fatal("no checkpoints in the log")
+	}
 	bad := *d.log
-	end := *d.log.End
-	end.Hash ^= 1
-	bad.End = &end
-	if _, err := Collect(d.setup, &bad, Options{NoMaps: true}); err == nil {
-		t.Fatal("a log with a wrong end hash was reported on")
+	bad.Checkpoints = append([]replay.Checkpoint(nil), d.log.Checkpoints...)
+	bad.Checkpoints[0].Hash ^= 1
+	if _, err := Collect(d.setup, &bad, Options{NoMaps: true}); !errors.Is(err, ErrMismatch) {
+		t.Fatalf("a wrong checkpoint: %v", err)
+	}
+	// The end hash, checked on a log cut where a third of its inputs are.
+	cut := d.log.Inputs[len(d.log.Inputs)/3].Tick
+	short := *d.log
+	short.Checkpoints = nil
+	short.Inputs = nil
+	for _, in := range d.log.Inputs {
+		if in.Tick < cut {
+			short.Inputs = append(short.Inputs, in)
+		}
+	}
+	short.End = &replay.End{Tick: cut, Hash: 1}
+	if _, err := Collect(d.setup, &short, Options{NoMaps: true}); !errors.Is(err, ErrMismatch) {
+		t.Fatalf("a wrong end hash: %v", err)
+	}
+	// Without an end record, what there is is reported, marked as such.
+	short.End = nil
+	got, err := Collect(d.setup, &short, Options{NoMaps: true})
+	if err != nil || got.ReplayOK || got.Ticks < short.Inputs[len(short.Inputs)-1].Tick {
+		t.Fatalf("a journal cut short: %v, ok %v, %d ticks", err, got != nil && got.ReplayOK, got.Ticks)
 	}
 }
