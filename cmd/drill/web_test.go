@@ -108,7 +108,7 @@ func browser(t *testing.T, ds *drillServer) context.Context {
 			t.Log("page console:", m.String())
 		}
 	}()
-	tctx, tcancel := context.WithTimeout(ctx, 120*time.Second)
+	tctx, tcancel := context.WithTimeout(ctx, 4*time.Minute)
 	t.Cleanup(func() { tcancel(); ccancel(); cancel(); acancel() })
 	return tctx
 }
@@ -121,16 +121,21 @@ func evalJS(t *testing.T, ctx context.Context, expr string) {
 	}
 }
 
-// waitJS polls a JavaScript expression until it is true, for at most 30 s.
+// waitJS polls a JavaScript expression until it is true, for at most 60 s
+// (software WebGL on a loaded 2-core machine renders XR frames slowly).
 func waitJS(t *testing.T, ctx context.Context, what, expr string) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	start := time.Now()
+	deadline := start.Add(60 * time.Second)
 	for {
 		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
 		if err != nil {
 			t.Fatalf("waiting for %s: %v", what, err)
 		}
 		if ok {
+			if d := time.Since(start); d > time.Second {
+				t.Logf("%s after %v", what, d.Round(time.Millisecond))
+			}
 			return
 		}
 		if time.Now().After(deadline) {
@@ -186,7 +191,7 @@ func TestWebHeadsetJoinsAndChooses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	url := fmt.Sprintf("%s/play?code=%s&name=Ming&lang=en&autojoin=1", base, e.Code)
+	url := fmt.Sprintf("%s/play?code=%s&name=Ming&lang=en&autojoin=1&xrscale=0.25", base, e.Code)
 	if err := chromedp.Do(ctx,
 		func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
 			_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: string(iwer)})
@@ -250,15 +255,43 @@ func TestWebHeadsetJoinsAndChooses(t *testing.T) {
 	if !found {
 		t.Errorf("the drill's applied inputs have no answer q_orange/stairs from slot 0: %+v", app.Inputs)
 	}
-	// Gaze: the page sends the head's yaw as the heading; the drill
-	// applied look inputs from the headset.
-	looks := 0
+
+	// Gaze: turn the headset to face east; the page sends the head's yaw
+	// as the heading and the server's snapshots bring it back (256/1024
+	// of a turn).
+	evalJS(t, ctx, `window.__xrDevice.quaternion.set(0, -Math.SQRT1_2, 0, Math.SQRT1_2)`)
+	waitJS(t, ctx, "the server's heading east", `Math.abs(window.__drill.self.heading - 256) <= 3`)
+
+	// Smooth locomotion: the left thumbstick pushed forward walks the
+	// participant the way the head looks (east) in the server's world.
+	x0, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__drill.self.x`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evalJS(t, ctx, `window.__xrDevice.controllers.left.updateAxes('thumbstick', 0, -1)`)
+	f0, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__drill.frames`))
+	waitJS(t, ctx, "a metre walked east", fmt.Sprintf(`window.__drill.self.x > %d + 64`, x0))
+	f1, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__drill.frames`))
+	t.Logf("XR frames while walking: %d", f1-f0)
+	evalJS(t, ctx, `window.__xrDevice.controllers.left.updateAxes('thumbstick', 0, 0)`)
+	screenshot(t, ctx, "web-headset-walked")
+	app, err = e.Drill.InputsSince(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	looks, moves := 0, 0
 	for _, in := range app.Inputs {
-		if in.Kind == engine.InputLook && in.Participant == 0 {
+		switch {
+		case in.Participant != 0:
+		case in.Kind == engine.InputLook && in.Heading > 8900 && in.Heading < 9100:
 			looks++
+		case in.Kind == engine.InputMove && in.MoveX > 900:
+			moves++
 		}
 	}
-	t.Logf("look inputs from the headset: %d", looks)
+	if looks == 0 || moves == 0 {
+		t.Errorf("the drill applied %d looks east and %d moves east from the headset", looks, moves)
+	}
 }
 
 // TestWebConsoleRunsADrill drives the facilitator console: an uploaded

@@ -241,6 +241,10 @@ function setupXRButtons() {
 async function enterXR(mode) {
   const session = await navigator.xr.requestSession(mode, { optionalFeatures: ['local-floor', 'hand-tracking'] });
   renderer.xr.setReferenceSpaceType('local-floor');
+  // ?xrscale=0.5 renders the headset's views at a lower resolution: for
+  // older headsets, and for software-rendered emulation in tests.
+  const scale = parseFloat(new URLSearchParams(location.search).get('xrscale'));
+  if (scale > 0 && scale <= 1) renderer.xr.setFramebufferScaleFactor(scale);
   await renderer.xr.setSession(session);
   state.xr = mode;
   if (mode === 'immersive-ar') {
@@ -263,6 +267,7 @@ async function enterXR(mode) {
 const clock = new THREE.Clock();
 const fwd = new THREE.Vector3();
 function frame(_, xrFrame) {
+  state.frames = (state.frames || 0) + 1;
   const dt = Math.min(clock.getDelta(), 0.1);
   const ents = interpolated();
   const tabletop = state.xr === 'immersive-ar';
