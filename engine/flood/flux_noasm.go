@@ -13,3 +13,11 @@ func (m *Model) fluxXSIMD(r, c0, c1 int, k *fluxConsts) uint64 {
 func (m *Model) fluxYSIMD(r, c0, c1 int, k *fluxConsts) uint64 {
 	panic("flood: no SIMD flux kernel on this architecture")
 }
+
+func updateSIMD(h, xw, yn, ys, rain []float64, n int, dtdx, dt, hmax float64) float64 {
+	panic("flood: no SIMD update kernel on this architecture")
+}
+
+func deepCells(h []float64, safe float64) int {
+	panic("flood: no SIMD limiter scan on this architecture")
+}

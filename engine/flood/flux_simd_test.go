@@ -10,14 +10,15 @@ import (
 	"testing"
 )
 
-// TestSIMDMatchesGo: the 4-wide flux kernel (flux_amd64.s) and the
-// portable loops write the same bits. Random states, far from physical on
-// purpose, reach every branch of the face formula: walls (NaN flow
-// depth), dry and barely wet faces around MinFlowDepth, depths clipped at
-// MaxFlowDepth, flow depths of exactly MinFlowDepth, fluxes of both signs, rows whose active range leaves a
-// tail of 1–3 faces for the Go loop, and the dry-skipping ranges. Each
-// case takes a few sub-steps both ways and compares depths, fluxes and the
-// per-row flux bounds the limiter uses.
+// TestSIMDMatchesGo: the 4-wide kernels (flux_amd64.s, cells_amd64.s) and
+// the portable loops write the same bits. Random states, far from physical
+// on purpose, reach every branch: walls (NaN flow depth), dry and barely
+// wet faces around MinFlowDepth, flow depths of exactly MinFlowDepth,
+// depths clipped at MaxFlowDepth, fluxes of both signs, rows whose active
+// range leaves a tail of 1–3 faces or cells for the Go loops, the
+// dry-skipping ranges, rain, drains, and cells deep enough for the limiter
+// to skip. Each case takes a few sub-steps both ways and compares depths,
+// fluxes and the per-row flux bounds the limiter uses.
 func TestSIMDMatchesGo(t *testing.T) {
 	t.Parallel()
 	if !simdFlux {
@@ -29,6 +30,18 @@ func TestSIMDMatchesGo(t *testing.T) {
 		b := randomModel(t, rand.New(rand.NewPCG(uint64(i), 7)), nx, ny)
 		b.portable = true
 		a.full, b.full = full, full
+		for _, m := range []*Model{a, b} {
+			if i%3 == 1 { // the update's rain loop
+				if err := m.SetRain(50e-3 / 3600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if i%5 == 2 { // drains: the portable update only
+				if err := m.SetDrains(1e-6); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
 		for s := range 3 {
 			dt := a.StepSize()
 			a.step(dt)

@@ -327,7 +327,15 @@ func (m *Model) limitRow(r int, dtdx float64) {
 	// each ≤ the bound's), and those cells are skipped.
 	qm := max(m.qmaxX[r], m.qmaxY[r], m.qmaxY[r+1])
 	safe := float64(4*qm) * dtdx
+	simd := simdFlux && !m.portable
 	for j := 0; j < n; j++ {
+		if simd && j&3 == 0 && h[j] >= safe {
+			// Skip whole groups of four deep cells at once (deep water;
+			// dry land, the usual case elsewhere, fails the test above).
+			if j += deepCells(h[j:], safe); j >= n {
+				break
+			}
+		}
 		if h[j] >= safe {
 			continue
 		}
@@ -369,8 +377,18 @@ func (m *Model) updateRow(r int, dt, dtdx float64) float64 {
 	hmax := m.hmax
 	drainDt := m.drain * dt
 	drained := 0.0
+	j0 := 0
+	if n4 := n &^ 3; drainDt == 0 && n4 > 0 && simdFlux && !m.portable {
+		// Four cells at a time (cells_amd64.s); the rest below.
+		var rain []float64
+		if m.rain != nil {
+			rain = m.rain[r*nx+lo : r*nx+hi]
+		}
+		hmax = updateSIMD(h, m.qx[fo:fo+n+1], yn, ys, rain, n4, dtdx, dt, hmax)
+		j0 = n4
+	}
 	if m.rain == nil && drainDt == 0 {
-		for j := 0; j < n; j++ {
+		for j := j0; j < n; j++ {
 			v := h[j] + float64(dtdx*((xw[j]-xe[j])+(yn[j]-ys[j])))
 			if v < 0 {
 				v = 0 // a last-bit rounding after the limiter
@@ -385,7 +403,7 @@ func (m *Model) updateRow(r int, dt, dtdx float64) float64 {
 		if m.rain != nil {
 			rain = m.rain[r*nx+lo : r*nx+hi][:n]
 		}
-		for j := 0; j < n; j++ {
+		for j := j0; j < n; j++ {
 			v := h[j] + float64(dtdx*((xw[j]-xe[j])+(yn[j]-ys[j])))
 			if rain != nil {
 				v += float64(rain[j] * dt)
