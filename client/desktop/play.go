@@ -67,7 +67,7 @@ func (p *playScene) Update(g *game) (scene, error) {
 			drained = true
 		}
 	}
-	p.model.Connected = p.s.c.Connected() || !client.Retryable(p.s.c.Err())
+	p.model.Connected = !p.s.retrying.Load()
 	if ph := p.s.c.Phase(); ph != p.model.Phase {
 		p.model.Phase = ph
 	}

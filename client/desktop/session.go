@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rescuedrill/rescuedrill/client"
+	"github.com/rescuedrill/rescuedrill/client/desktop/internal/view"
 	"github.com/rescuedrill/rescuedrill/server/wire"
 )
 
@@ -26,6 +28,8 @@ type session struct {
 	mu    sync.Mutex
 	class []wire.Result
 	side  *client.Client
+
+	retrying atomic.Bool // the connection is down or stalled and being replaced
 }
 
 // dialResult is what the join goroutine hands the join scene.
@@ -52,7 +56,7 @@ func dial(o client.Options) <-chan dialResult {
 			defer s.loop.Done()
 			// Reconnects with the participant token after every drop,
 			// with backoff, until the drill's end or a final refusal.
-			c.StayConnected(s.ctx)
+			s.watchdog()
 		}()
 		if o.Role == wire.RoleParticipant || o.Role == 0 {
 			s.watchClass(o)
@@ -96,6 +100,50 @@ func (s *session) classResults() []wire.Result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.class
+}
+
+// watchdog keeps the session connected, rejoining with the participant
+// token (client.Reconnect) with backoff from 200 ms to 5 s:
+//   - after a drop the library calls retryable, and also after a close
+//     without a code while the drill has not ended, which is what a
+//     server that shuts down sends (client.StayConnected stops there);
+//   - when snapshots stopped for view.StallReconnect while the drill runs:
+//     a server that died is otherwise noticed only at QUIC's 30 s idle
+//     timeout.
+//
+// It runs beside the window; nothing the window calls waits for it.
+func (s *session) watchdog() {
+	t := time.NewTicker(250 * time.Millisecond)
+	defer t.Stop()
+	var st view.Stall
+	wait, next := 200*time.Millisecond, time.Time{}
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case now := <-t.C:
+			connected := s.c.Connected()
+			d := st.Observe(s.c.Stats().SnapshotsDecoded, connected && s.c.Phase() == wire.PhaseRunning, now)
+			retry := view.ShouldReconnect(connected, s.c.Err(), s.c.Phase())
+			s.retrying.Store(retry || d >= view.StallNotice)
+			switch {
+			case connected && d < view.StallReconnect:
+				wait = 200 * time.Millisecond
+				continue
+			case !connected && !retry:
+				continue // the end, a Leave or a final refusal
+			case now.Before(next):
+				continue
+			}
+			st.Reset(now)
+			ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
+			err := s.c.Reconnect(ctx)
+			cancel()
+			if err != nil {
+				next, wait = time.Now().Add(wait), min(2*wait, 5*time.Second)
+			}
+		}
+	}
 }
 
 // choose sends a choice without blocking the caller; its ack arrives as a

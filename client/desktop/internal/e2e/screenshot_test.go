@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -67,6 +68,7 @@ type liveServer struct {
 	addr string
 	hash [32]byte
 	reg  *server.Registry
+	stop func() // closes the listener and the sessions (idempotent)
 }
 
 func startLive(t *testing.T) *liveServer {
@@ -88,13 +90,19 @@ func startLive(t *testing.T) *liveServer {
 	srv := &server.Server{Reg: reg, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	done := make(chan struct{})
 	go func() { _ = srv.Serve(ctx, ln); close(done) }()
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			ln.Close()
+			<-done
+		})
+	}
 	t.Cleanup(func() {
-		cancel()
-		ln.Close()
-		<-done
+		stop()
 		reg.Close()
 	})
-	return &liveServer{addr: ln.Addr().String(), hash: hash, reg: reg}
+	return &liveServer{addr: ln.Addr().String(), hash: hash, reg: reg, stop: stop}
 }
 
 // runningDrill creates a drill of a scenario, starts it with network bots
@@ -331,6 +339,49 @@ func TestScreenshotScenes(t *testing.T) {
 			writeDoc(t, img, "desktop-results.png")
 		}
 	})
+}
+
+// TestScreenshotServerGone: the server goes away under a pupil; the window
+// keeps drawing (the frame is taken seconds later) and says it is
+// reconnecting, while the client retries with its token.
+func TestScreenshotServerGone(t *testing.T) {
+	if _, err := exec.LookPath("xvfb-run"); err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skip("xvfb-run not installed")
+		}
+		t.Fatal("xvfb-run is needed under CI: .ci/need-desktop.sh installs it")
+	}
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	build(t)
+	srv := startLive(t)
+	code, f := srv.runningDrill(t, "flood", 1, 1)
+	gone := make(chan struct{})
+	go func() {
+		defer close(gone)
+		deadline := time.Now().Add(60 * time.Second)
+		for time.Now().Before(deadline) {
+			for _, e := range f.Roster() {
+				if e.Name == "小明" {
+					time.Sleep(time.Second)
+					srv.stop()
+					return
+				}
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
+	defer func() { <-gone }()
+	img := shoot(t, "--server", srv.addr, "--cert-hash", hex.EncodeToString(srv.hash[:]), "--join", code, "--name", "小明", "--after", "7s")
+	// The amber "reconnecting" notice at the top right, under the banner.
+	pill := measure(img, image.Rect(560, 160, 960, 230), [3]uint8{0xf0, 0xa0, 0x20})
+	if pill.banner < 500 {
+		t.Errorf("no reconnecting notice (%d amber pixels)", pill.banner)
+	}
+	if *update {
+		writeDoc(t, img, "desktop-reconnecting.png")
+	}
 }
 
 // writeDoc saves a screenshot for the README.

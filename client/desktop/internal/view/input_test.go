@@ -1,8 +1,13 @@
 package view
 
 import (
+	"errors"
 	"math"
 	"testing"
+	"time"
+
+	"github.com/rescuedrill/rescuedrill/client"
+	"github.com/rescuedrill/rescuedrill/server/wire"
 )
 
 func TestHeadingOf(t *testing.T) {
@@ -123,5 +128,59 @@ func TestCamera(t *testing.T) {
 	c.Fit(800, 600, 0)
 	if c.Scale != 100.0/800 || c.X != 400 || c.Y != 300 {
 		t.Errorf("fit: %+v", c)
+	}
+}
+
+func TestStall(t *testing.T) {
+	t.Parallel()
+	t0 := time.Unix(100, 0)
+	var s Stall
+	steps := []struct {
+		dt       time.Duration
+		decoded  uint64
+		expected bool
+		want     time.Duration
+	}{
+		{0, 5, true, 0},
+		{time.Second, 5, true, time.Second},
+		{3 * time.Second, 5, true, 3 * time.Second},
+		{3500 * time.Millisecond, 6, true, 0},   // a snapshot came
+		{5 * time.Second, 6, false, 0},          // paused: none expected
+		{6 * time.Second, 6, true, time.Second}, // running again, still none
+		{6*time.Second + 500*time.Millisecond, 6, true, 1500 * time.Millisecond},
+	}
+	for i, st := range steps {
+		if got := s.Observe(st.decoded, st.expected, t0.Add(st.dt)); got != st.want {
+			t.Errorf("step %d: %v, want %v", i, got, st.want)
+		}
+	}
+	s.Reset(t0.Add(10 * time.Second))
+	if got := s.Observe(6, true, t0.Add(11*time.Second)); got != time.Second {
+		t.Errorf("after reset: %v", got)
+	}
+}
+
+func TestShouldReconnect(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		connected bool
+		err       error
+		phase     wire.Phase
+		want      bool
+	}{
+		{true, nil, wire.PhaseRunning, false},
+		{false, nil, wire.PhaseRunning, true}, // server shut down without a code
+		{false, nil, wire.PhaseEnded, false},  // the drill's end
+		{false, nil, wire.PhaseLobby, true},
+		{false, &client.ServerError{Code: wire.CodeShutdown}, wire.PhaseRunning, true},
+		{false, &client.ServerError{Code: wire.CodeDrillEnded}, wire.PhaseRunning, false},
+		{false, &client.ServerError{Code: wire.CodeBadToken}, wire.PhaseRunning, false},
+		{false, client.ErrClosed, wire.PhaseRunning, false},
+		{false, errors.New("timeout: no recent network activity"), wire.PhaseRunning, true},
+	}
+	for _, tt := range tests {
+		if got := ShouldReconnect(tt.connected, tt.err, tt.phase); got != tt.want {
+			t.Errorf("connected %v err %v phase %v: %v", tt.connected, tt.err, tt.phase, got)
+		}
 	}
 }
