@@ -120,3 +120,29 @@ func FuzzFrameReader(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeMessage decodes single messages of any type and size, as the
+// client does with the server's frames of up to 4 MiB (Welcome, Terrain,
+// Results — larger than FuzzDecodeFrame's client frame limit lets
+// through): no panic, only *Error, and what decodes re-encodes to bytes
+// that decode to the same encoding.
+func FuzzDecodeMessage(f *testing.F) {
+	for _, s := range goldenSeeds(f) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := DecodeMessage(b)
+		mustBeProtocolError(t, err)
+		if err != nil {
+			return
+		}
+		again := Marshal(nil, m)
+		m2, err := DecodeMessage(again)
+		if err != nil {
+			t.Fatalf("re-encoded %v does not decode: %v", m.Type(), err)
+		}
+		if !bytes.Equal(Marshal(nil, m2), again) {
+			t.Fatalf("%v: encoding not stable", m.Type())
+		}
+	})
+}
