@@ -106,7 +106,7 @@ type session struct {
 	limits *sessionLimits
 
 	self       wire.RosterEntry // this participant's roster entry (from the Welcome)
-	left       bool             // sent Leave: not away when the connection ends
+	left       atomic.Bool      // sent Leave: not away when the connection ends
 	phase      wire.Phase       // the phase last told to the client
 	rmu        sync.Mutex
 	rosterOut  map[uint32]wire.RosterEntry // roster changes to send (presence.go)
@@ -147,7 +147,7 @@ func (s *Server) handle(ctx context.Context, c transport.Conn) {
 		return
 	}
 	ss.run(ctx, fr)
-	ss.room.exit(ss, ss.self, ss.left, ss.entry.Drill.State())
+	ss.room.exit(ss, ss.self, ss.left.Load(), ss.entry.Drill.State())
 }
 
 // addressKey is the join-code limiter's key for a client: its IP without
@@ -538,7 +538,7 @@ func (ss *session) readControl(ctx context.Context, fr *wire.FrameReader) {
 			if ss.slot >= 0 {
 				_ = ss.entry.Drill.Submit(engine.Input{Participant: ss.slot, Kind: engine.InputLeave}, nil)
 			}
-			ss.left = true
+			ss.left.Store(true)
 			ss.closeWith(wire.CodeNone, "left")
 			return
 		default:
