@@ -358,3 +358,60 @@ func TestWebConsoleRunsADrill(t *testing.T) {
 	}
 	screenshot(t, ctx, "web-console")
 }
+
+// TestWebPlainViewWarningAndPrompt is the laptop / phone path: no WebXR
+// emulation, the plain 3-D view. A red rainstorm warning shows as a red
+// panel (page and world-locked) with a sound, in Chinese; the
+// participant walks with the keyboard and answers a prompt with the
+// page's button.
+func TestWebPlainViewWarningAndPrompt(t *testing.T) {
+	ds, base := webServer(t)
+	ctx := browser(t, ds)
+	e, _, err := ds.reg.Create(context.Background(), server.CreateRequest{Scenario: "flood", Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/play?lang=zh-CN&code="+e.Code)); err != nil {
+		t.Fatal(err)
+	}
+	// Join through the form, as a person would.
+	evalJS(t, ctx, `document.getElementById('name').value = '小红'; document.getElementById('join').click()`)
+	waitJS(t, ctx, "the scene", `window.__drill.sceneReady === true && window.__drill.snapshots > 0`)
+	if err := e.Drill.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Drill.Warn(context.Background(), "rainstorm", "red"); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the red warning panel and its sound", `window.__drill.lastWarning?.level === 4 && !document.getElementById('warning').hidden && window.__drill.beeps >= 1`)
+	title, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#warning strong').textContent`))
+	if err != nil || !strings.Contains(title, "红色") {
+		t.Errorf("warning title %q (%v), want the Chinese red warning", title, err)
+	}
+	// Walk north with the keyboard (W): the server moves the participant.
+	y0, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__drill.self.y`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evalJS(t, ctx, `dispatchEvent(new KeyboardEvent('keydown', {key: 'w'}))`)
+	waitJS(t, ctx, "half a metre walked north", fmt.Sprintf(`window.__drill.self.y < %d - 32`, y0))
+	evalJS(t, ctx, `dispatchEvent(new KeyboardEvent('keyup', {key: 'w'}))`)
+
+	if err := e.Drill.Inject(context.Background(), "q_underpass"); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the prompt buttons", `document.querySelectorAll('#prompt button').length === 2`)
+	screenshot(t, ctx, "web-plain-view")
+	evalJS(t, ctx, `document.querySelector('#prompt button[data-option=around]').click()`)
+	waitJS(t, ctx, "the answer acknowledged", `window.__drill.acks.some((a) => a.action === 'q_underpass' && a.target === 'around' && a.result === 0)`)
+	app, err := e.Drill.InputsSince(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range app.Inputs {
+		if in.Kind == engine.InputAnswer && in.Action == "q_underpass" && in.Target == "around" {
+			return
+		}
+	}
+	t.Errorf("the drill did not apply the answer: %+v", app.Inputs)
+}

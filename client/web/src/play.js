@@ -67,6 +67,7 @@ function onWelcome(w) {
   state.tickHz = w.tickHz; state.snapshotHz = w.snapshotHz;
   $('join-form').hidden = true;
   $('hud').hidden = false;
+  $('status').textContent = '';
   $('title').textContent = pick(w.title);
   setPhase(w.phase);
   // The Terrain follows the Welcome on the stream: build the scene then.
