@@ -99,6 +99,16 @@ func Collect(setup engine.Setup, log *replay.Log, opts Options) (*Data, error) {
 	if log.End != nil && (w.Tick() != log.End.Tick || h != log.End.Hash) {
 		return nil, fmt.Errorf("%w at the end (tick %d): recorded %016x, replayed %016x", ErrMismatch, w.Tick(), log.End.Hash, h)
 	}
+	if !w.Done() && w.Tick() > 0 {
+		// Stopped early (--stop-at) or cut short: the last tick replayed
+		// ends the tracks and is the last moment.
+		for _, q := range w.People() {
+			if p := c.people[q.ID]; p != nil {
+				p.Track = append(p.Track, Point{q.X, q.Y})
+			}
+		}
+		c.takeMoment("end", w.Tick()-1, Text{ZH: "记录结束", EN: "End of the record"})
+	}
 	c.d.ReplayOK = log.End != nil
 	c.d.Ticks = w.Tick()
 	c.d.FinalHash = fmt.Sprintf("%016x", h)

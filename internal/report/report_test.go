@@ -363,8 +363,11 @@ func TestCollectRefusesDivergence(t *testing.T) {
 	}
 	// Without an end record, what there is is reported, marked as such.
 	short.End = nil
-	got, err := Collect(d.setup, &short, Options{NoMaps: true})
+	got, err := Collect(d.setup, &short, Options{})
 	if err != nil || got.ReplayOK || got.Ticks < short.Inputs[len(short.Inputs)-1].Tick {
 		t.Fatalf("a journal cut short: %v, ok %v, %d ticks", err, got != nil && got.ReplayOK, got.Ticks)
+	}
+	if n := len(got.Moments); n == 0 || got.Moments[n-1].Tick != got.Ticks-1 || got.Moments[n-1].Caption.EN != "End of the record" {
+		t.Errorf("a journal cut short ends on moments %+v", got.Moments)
 	}
 }
