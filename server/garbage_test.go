@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/quic-go/quic-go"
+	"github.com/quic-go/webtransport-go"
 
 	"github.com/rescuedrill/rescuedrill/engine"
 	"github.com/rescuedrill/rescuedrill/server/drill"
@@ -181,11 +182,34 @@ func closeCode(t *testing.T, c *testClient) wire.Code {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the server did not close the connection")
 	}
-	var ae *quic.ApplicationError
-	if err := context.Cause(c.conn.Context()); !errors.As(err, &ae) || !ae.Remote {
-		t.Fatalf("closed by %v, not by the server", err)
+	if code, ok := remoteCode(context.Cause(c.conn.Context())); ok {
+		return code
 	}
-	return wire.Code(ae.ErrorCode)
+	// A WebTransport session's context carries no cause: the reason is in
+	// the error of a read on its stream.
+	for range 10_000 {
+		if _, err := c.fr.ReadMessage(); err != nil {
+			if code, ok := remoteCode(err); ok {
+				return code
+			}
+			t.Fatalf("closed by %v, not by the server", err)
+		}
+	}
+	t.Fatal("no close error")
+	return 0
+}
+
+// remoteCode is the application error code the peer closed with.
+func remoteCode(err error) (wire.Code, bool) {
+	var ae *quic.ApplicationError
+	if errors.As(err, &ae) && ae.Remote {
+		return wire.Code(ae.ErrorCode), true
+	}
+	var se *webtransport.SessionError
+	if errors.As(err, &se) && se.Remote {
+		return wire.Code(se.ErrorCode), true
+	}
+	return 0, false
 }
 
 // alive checks c's connection still works: a Ping gets its Pong.
@@ -328,6 +352,34 @@ func TestGarbage(t *testing.T) {
 		})
 	}
 
+	// A browser's WebTransport session is the same session underneath:
+	// the same codes close it.
+	for _, c := range []struct {
+		name string
+		b    []byte
+		want wire.Code
+	}{
+		{"webtransport unknown type", frame(0x7f), wire.CodeUnknownType},
+		{"webtransport oversized frame", []byte{0x81, 0x20}, wire.CodeTooLarge},
+		{"webtransport server message", wire.AppendFrame(nil, &wire.Roster{}), wire.CodeUnexpected},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := r.srv.ErrorCount(c.want)
+			cl := r.dialWebTransport(t, wire.Hello{Role: wire.RoleSpectator, JoinCode: r.e.Code})
+			defer cl.conn.CloseWithError(0, "")
+			if _, err := cl.ctl.Write(c.b); err != nil {
+				t.Fatal(err)
+			}
+			r.tick(5)
+			if got := closeCode(t, cl); got != c.want {
+				t.Fatalf("closed with %v, want %v", got, c.want)
+			}
+			if got := r.srv.ErrorCount(c.want) - before; got != 1 {
+				t.Fatalf("%v counted %d times", c.want, got)
+			}
+		})
+	}
+
 	t.Run("choice flood", func(t *testing.T) {
 		cl, w := dial(t, r.addr, r.hash, wire.Hello{Role: wire.RoleParticipant, JoinCode: r.e.Code, Name: "急性子"})
 		if w == nil {
@@ -410,6 +462,28 @@ func TestGarbage(t *testing.T) {
 		}
 		c.conn.CloseWithError(0, "")
 	})
+}
+
+// dialWebTransport joins over WebTransport, as a browser does.
+func (r *garbageRig) dialWebTransport(t *testing.T, h wire.Hello) *testClient {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := transport.DialWebTransport(ctx, "https://"+r.addr+"/wt", transport.PinnedTLS(r.hash))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctl, err := conn.OpenStream(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &testClient{t: t, conn: conn, ctl: ctl, fr: wire.NewFrameReader(ctl, wire.MaxServerFrame)}
+	h.Version = wire.Version
+	c.send(&h)
+	if _, ok := c.next().(*wire.Welcome); !ok {
+		t.Fatal("not welcomed over WebTransport")
+	}
+	return c
 }
 
 // badFlagsPose is a Pose whose flags byte has a bit the protocol does
