@@ -408,10 +408,19 @@ func TestWebPlainViewWarningAndPrompt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	answered := false
 	for _, in := range app.Inputs {
-		if in.Kind == engine.InputAnswer && in.Action == "q_underpass" && in.Target == "around" {
-			return
-		}
+		answered = answered || (in.Kind == engine.InputAnswer && in.Action == "q_underpass" && in.Target == "around")
 	}
-	t.Errorf("the drill did not apply the answer: %+v", app.Inputs)
+	if !answered {
+		t.Errorf("the drill did not apply the answer: %+v", app.Inputs)
+	}
+
+	// A dropped connection: the page rejoins with its token, keeps its
+	// slot and gets state again; the drill has no second participant.
+	evalJS(t, ctx, `window.__drill.snapshotsBefore = window.__drill.snapshots; window.__drillConn.wt.close({closeCode: 0, reason: 'test drop'})`)
+	waitJS(t, ctx, "the rejoin", `window.__drill.reconnects >= 1 && window.__drill.connected && window.__drill.slot === 0 && window.__drill.snapshots > window.__drill.snapshotsBefore + 5`)
+	if n := e.Drill.Joined(); n != 1 {
+		t.Errorf("%d participants after the rejoin, want 1", n)
+	}
 }

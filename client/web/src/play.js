@@ -44,34 +44,68 @@ async function join() {
   const joinCode = $('code').value.trim(), name = $('name').value.trim();
   if (!joinCode || !name) return;
   localStorage.setItem('rd-name', name);
+  state.joinCode = joinCode;
+  state.name = name;
+  // A participant who reloads the page takes back the same slot.
+  const saved = sessionStorage.getItem('rd-token-' + joinCode);
+  await connect(saved ? Uint8Array.from(saved.match(/../g), (h) => parseInt(h, 16)) : null);
+}
+
+// connect opens a connection: a first join, or a rejoin with the
+// participant token of an earlier Welcome (after a dropped connection the
+// page reconnects by itself with it; the server gives back the same slot
+// and a full state).
+async function connect(token) {
   $('status').textContent = S.connecting;
-  conn = new Connection({ role: ROLE.participant, joinCode, name, lang });
+  conn = new Connection({ role: ROLE.participant, joinCode: state.joinCode, name: state.name, lang, token });
+  window.__drillConn = conn;
   conn.on('welcome', onWelcome).on('snapshot', onSnapshot).on('prompt', showPrompt).on('warning', onWarning)
     .on('message', (m) => { state.messages.push(m); toast(pick(m.text)); })
     .on('score', (m) => { state.score = m; $('score').textContent = `${S.score}: ${m.score} / ${m.max}`; })
     .on('results', onResults).on('phase', (m) => setPhase(m.phase))
     .on('error', (m) => { state.errors.push(m); $('status').textContent = `${m.code}: ${m.text}`; })
     .on('fault', (e) => state.errors.push({ text: String(e) }))
-    .on('closed', () => { $('status').textContent = S.closed; });
+    .on('closed', onClosed);
   try {
     await conn.open();
   } catch (e) {
     state.errors.push({ text: String(e) });
     $('status').textContent = String(e);
+    onClosed();
   }
 }
 
+// onClosed reconnects with the token unless the drill is over or the
+// server refused us for good (a wrong join code, a full drill).
+const FINAL = new Set([36, 37, 38, 39]);
+function onClosed() {
+  $('status').textContent = S.closed;
+  state.connected = false;
+  if (state.phase === 3 || state.results || state.errors.some((e) => FINAL.has(e.code)) || !state.token) return;
+  if ((state.reconnectTries = (state.reconnectTries || 0) + 1) > 30) return;
+  setTimeout(() => connect(state.token), Math.min(5000, 500 * state.reconnectTries));
+}
+
 function onWelcome(w) {
+  if (state.joined) state.reconnects = (state.reconnects || 0) + 1;
   state.joined = true;
+  state.connected = true;
+  state.reconnectTries = 0;
   state.slot = w.slot;
+  if (w.slot >= 0) {
+    state.token = w.token;
+    sessionStorage.setItem('rd-token-' + w.joinCode, Array.from(w.token, (b) => b.toString(16).padStart(2, '0')).join(''));
+  }
+  snaps.length = 0; // snapshot IDs restart on every connection
   state.tickHz = w.tickHz; state.snapshotHz = w.snapshotHz;
   $('join-form').hidden = true;
   $('hud').hidden = false;
   $('status').textContent = '';
   $('title').textContent = pick(w.title);
   setPhase(w.phase);
-  // The Terrain follows the Welcome on the stream: build the scene then.
-  conn.on('terrain', (t) => buildScene(w, t));
+  // The Terrain follows the Welcome on the stream: build the scene then
+  // (once: a rejoin keeps it).
+  conn.on('terrain', (t) => { if (!ds) buildScene(w, t); });
 }
 
 function buildScene(w, t) {
