@@ -79,6 +79,12 @@ func (g *game) Update() error {
 
 func (g *game) Draw(screen *ebiten.Image) {
 	g.scene.Draw(g, screen)
+	// The frame is taken --after the start, but never while the join is
+	// still on its way (a slow machine would otherwise photograph
+	// "Connecting…"); a failed join is photographed with its message.
+	if j, ok := g.scene.(*joinScene); ok && j.pending != nil {
+		return
+	}
 	if g.cfg.screenshot != "" && !g.shot && time.Since(g.start) >= g.cfg.after {
 		if err := writePNG(screen, g.cfg.screenshot); err != nil {
 			fmt.Fprintln(os.Stderr, "screenshot:", err)
