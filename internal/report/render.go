@@ -112,6 +112,12 @@ func Render(w io.Writer, d *Data, lang Lang) error {
 			}
 			return out
 		},
+		"outcome": func(o string) Text {
+			if t, ok := outcomes[o]; ok {
+				return t
+			}
+			return Text{ZH: o, EN: o}
+		},
 		"trackMap":  r.trackMap,
 		"momentMap": r.momentMap,
 		"htmlLang": func() string {
@@ -127,6 +133,16 @@ func Render(w io.Writer, d *Data, lang Lang) error {
 		return err
 	}
 	return tpl.Execute(w, d)
+}
+
+// outcomes names the engine's outcomes (World.outcome) for people.
+var outcomes = map[string]Text{
+	"safe":      {ZH: "安全", EN: "safe"},
+	"unsafe":    {ZH: "未到达安全地点", EN: "not in a safe place"},
+	"swept":     {ZH: "被水冲倒", EN: "swept away"},
+	"buried":    {ZH: "被掩埋", EN: "buried"},
+	"collapsed": {ZH: "中暑倒下", EN: "collapsed"},
+	"left":      {ZH: "中途离开", EN: "left"},
 }
 
 type ratingCount struct {
