@@ -128,6 +128,10 @@ func TestCheckFindings(t *testing.T) {
 			{"after_slide was never scored in the dry run: no slope failed", "- id: after_slide"},
 			{"notice_crack was never scored in the dry run: no crack appeared", "- id: notice_crack"},
 		}},
+		{"weak-tasks.yaml", false, []finding{
+			{"good bots lost points on self_care/to_shade", "- id: to_shade"},
+			{"every bot, naive ones included, scored full marks on self_care/avoid_corner", "- id: avoid_corner"},
+		}},
 		{"mild-heat.yaml", false, []finding{
 			{"the heat never reached any participant", "heat:"},
 			{"to_shade was never scored in the dry run: no orange or higher warning", "- id: to_shade"},

@@ -144,20 +144,24 @@ type dryRun struct {
 
 // seen is what one run saw; merged over the seeds by "happened in any".
 type seen struct {
-	timeline  []Entry
-	tally     map[string]PolicyTally
-	cues      map[string]bool // cue kinds that appeared
-	slide     bool
-	symptoms  bool         // an NPC showed symptoms
-	warned    map[int]bool // warning ranks issued (1 blue … 4 red)
-	reached   bool         // a participant met the hazard: water, debris, heat illness
-	scored    map[string]bool
+	timeline []Entry
+	tally    map[string]PolicyTally
+	cues     map[string]bool // cue kinds that appeared
+	slide    bool
+	symptoms bool         // an NPC showed symptoms
+	warned   map[int]bool // warning ranks issued (1 blue … 4 red)
+	reached  bool         // a participant met the hazard: water, debris, heat illness
+	scored   map[string]bool
+	// goodLost holds, per task, the first reason a good bot lost points
+	// on it; fullAll the tasks on which every participant scored full.
+	goodLost  map[string]string
+	notFull   map[string]bool // tasks someone scored less than full on
 	wetPlaces map[string]bool
 }
 
 func newSeen() *seen {
 	return &seen{tally: map[string]PolicyTally{}, cues: map[string]bool{}, warned: map[int]bool{},
-		scored: map[string]bool{}, wetPlaces: map[string]bool{}}
+		scored: map[string]bool{}, wetPlaces: map[string]bool{}, goodLost: map[string]string{}, notFull: map[string]bool{}}
 }
 
 func newDryRun(ld *scenarios.Loaded) *dryRun {
@@ -180,7 +184,12 @@ func (d *dryRun) merge(s *seen, first bool) {
 	a.slide = a.slide || s.slide
 	a.symptoms = a.symptoms || s.symptoms
 	a.reached = a.reached || s.reached
-	for _, m := range [][2]map[string]bool{{a.cues, s.cues}, {a.scored, s.scored}, {a.wetPlaces, s.wetPlaces}} {
+	for k, why := range s.goodLost {
+		if _, ok := a.goodLost[k]; !ok || first {
+			a.goodLost[k] = why
+		}
+	}
+	for _, m := range [][2]map[string]bool{{a.cues, s.cues}, {a.scored, s.scored}, {a.wetPlaces, s.wetPlaces}, {a.notFull, s.notFull}} {
 		for k := range m[1] {
 			m[0][k] = true
 		}
@@ -297,6 +306,12 @@ func (d *dryRun) run(seed uint64, good, naive int) (*seen, error) {
 		for _, it := range p.Breakdown {
 			if it.Applicable {
 				s.scored[it.Rule] = true
+				if it.Points < it.Max {
+					s.notFull[it.Rule] = true
+					if _, ok := s.goodLost[it.Rule]; !ok && p.Policy == "good" {
+						s.goodLost[it.Rule] = it.ReasonEN
+					}
+				}
 			}
 		}
 	}

@@ -104,10 +104,19 @@ func (d *dryRun) judge() {
 		for j := range obj.Tasks {
 			t := &obj.Tasks[j]
 			key := obj.ID + "/" + t.ID
+			ptr := fmt.Sprintf("/objectives/%d/tasks/%d", i, j)
+			if why, ok := d.all.goodLost[key]; ok {
+				d.warn(ptr, fmt.Sprintf("good bots lost points on %s: %s", key, why),
+					"a task the right choices cannot fully score is impossible or too tight: check within, places and the guide")
+			}
+			if d.all.scored[key] && !d.all.notFull[key] && (t.Rule == "avoid_place" || t.Rule == "avoid_water") {
+				d.warn(ptr, fmt.Sprintf("every bot, naive ones included, scored full marks on %s: the task does not tell right from wrong", key),
+					"put its places where the mistake is made (guide.trap), or tighten max_hazard")
+			}
 			if d.all.scored[key] {
 				continue
 			}
-			d.warn(fmt.Sprintf("/objectives/%d/tasks/%d", i, j),
+			d.warn(ptr,
 				fmt.Sprintf("task %s was never scored in the dry run: %s", key, d.whyUnscored(t)),
 				"a task whose condition never happens is left out of every score; make it happen or drop the task")
 		}
