@@ -88,7 +88,7 @@ func newGarbageRig(t *testing.T) *garbageRig {
 	}
 	t.Cleanup(func() { ln.Close() })
 	rateNow := time.Unix(1_800_000_000, 0)
-	r.srv = &Server{Reg: r.reg, Log: testLogger(), Now: func() time.Time { return rateNow }}
+	r.srv = &Server{Reg: r.reg, Log: testLogger(), Now: func() time.Time { return rateNow }, HelloTimeout: 2 * time.Second}
 	go func() { _ = r.srv.Serve(ctx, ln) }()
 	r.addr, r.hash = ln.Addr().String(), hash
 	if r.e, r.fac, err = r.reg.Create(ctx, CreateRequest{Scenario: "heat", Seed: 7}); err != nil {
@@ -187,6 +187,9 @@ func closeCode(t *testing.T, c *testClient) wire.Code {
 	}
 	// A WebTransport session's context carries no cause: the reason is in
 	// the error of a read on its stream.
+	if c.fr == nil {
+		t.Fatalf("closed by %v, not by the server", context.Cause(c.conn.Context()))
+	}
 	for range 10_000 {
 		if _, err := c.fr.ReadMessage(); err != nil {
 			if code, ok := remoteCode(err); ok {
@@ -376,6 +379,43 @@ func TestGarbage(t *testing.T) {
 			}
 			if got := r.srv.ErrorCount(c.want) - before; got != 1 {
 				t.Fatalf("%v counted %d times", c.want, got)
+			}
+		})
+	}
+
+	// A slow-loris client opens the control stream and never finishes its
+	// Hello; one that never opens the stream at all.
+	for _, c := range []struct {
+		name  string
+		bytes []byte // nil: no stream
+	}{
+		{"hello never completes", []byte{0x85}},
+		{"no control stream", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := r.srv.ErrorCount(wire.CodeTimeout)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			conn, err := transport.Dial(ctx, r.addr, transport.PinnedTLS(r.hash))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.CloseWithError(0, "")
+			cl := &testClient{t: t, conn: conn}
+			if c.bytes != nil {
+				if cl.ctl, err = conn.OpenStream(ctx); err != nil {
+					t.Fatal(err)
+				}
+				cl.fr = wire.NewFrameReader(cl.ctl, wire.MaxServerFrame)
+				if _, err := cl.ctl.Write(c.bytes); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := closeCode(t, cl); got != wire.CodeTimeout {
+				t.Fatalf("closed with %v, want timeout", got)
+			}
+			if got := r.srv.ErrorCount(wire.CodeTimeout) - before; got != 1 {
+				t.Fatalf("timeout counted %d times", got)
 			}
 		})
 	}
