@@ -30,6 +30,8 @@ const facilitateUsage = `drill facilitate — run a drill from the command line 
   drill facilitate inject ID              --server ADDR --cert-hash HEX --drill CODE --token T
   drill facilitate warn HAZARD LEVEL      --server ADDR --cert-hash HEX --drill CODE --token T
         HAZARD rainstorm|high_temp|geological, LEVEL none|blue|yellow|orange|red
+  drill facilitate cap FILE.xml           --server ADDR --cert-hash HEX --drill CODE --token T
+        a CAP 1.2 alert as the warning (docs/reports.md)
 
 create uses the HTTPS API (POST /api/drills) and prints the join code and
 the facilitator token; the rest speak the drill protocol over QUIC as the
@@ -48,6 +50,10 @@ func cmdFacilitate(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	op := args[0]
+	if op == "cap" { // a CAP alert as the warning: cap.go
+		_, err := capInject(args[1:], stdout, stderr)
+		return err
+	}
 	fs := flag.NewFlagSet("facilitate "+op, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("server", "localhost:4433", "the server's host:port")

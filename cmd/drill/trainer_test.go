@@ -78,9 +78,9 @@ func TestTrainerToolsOnServedDrill(t *testing.T) {
 	if err := os.WriteFile(alertFile, []byte(alert), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, errs, code = runCLI(t, append([]string{"cap", "inject", alertFile}, drillArgs...)...)
+	out, errs, code = runCLI(t, append([]string{"facilitate", "cap", alertFile}, drillArgs...)...)
 	if code != 0 || !strings.Contains(out, "high_temp orange") || !strings.Contains(out, "warn: done") {
-		t.Fatalf("cap inject: exit %d\n%s%s", code, out, errs)
+		t.Fatalf("facilitate cap: exit %d\n%s%s", code, out, errs)
 	}
 	if _, errs, code := runCLI(t, "cap", "inject", filepath.Join(data, "nosuch.xml"), "--dry-run"); code == 0 {
 		t.Fatalf("a missing file was injected: %s", errs)
