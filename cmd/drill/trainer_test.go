@@ -227,6 +227,38 @@ func TestTrainerToolsOnReplay(t *testing.T) {
 	if _, errs, code := runCLI(t, "cap", rep, "-o", filepath.Join(dir, "cap"), "--start", start); code != 0 {
 		t.Fatal(errs)
 	}
+
+	// The LRS is down: the statements wait in the queue (exit 3), and
+	// --flush sends them once it is back.
+	var mu sync.Mutex
+	up, got := false, 0
+	lrs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !up {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		var batch []json.RawMessage
+		json.NewDecoder(r.Body).Decode(&batch)
+		got += len(batch)
+		w.Write([]byte("[]"))
+	}))
+	defer lrs.Close()
+	out, _, code = runCLI(t, "xapi", rep, "--start", start, "--data", dir, "--lrs", lrs.URL, "--retry-for", "100ms")
+	if code != 3 || !strings.Contains(out, "wait in") {
+		t.Fatalf("xapi with the LRS down: exit %d\n%s", code, out)
+	}
+	mu.Lock()
+	up = true
+	mu.Unlock()
+	out, errs, code = runCLI(t, "xapi", "--flush", "--data", dir, "--lrs", lrs.URL)
+	if code != 0 || got == 0 || !strings.Contains(out, "sent") {
+		t.Fatalf("flush: exit %d, %d received\n%s%s", code, got, out, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, queueName)); !os.IsNotExist(err) {
+		t.Errorf("the queue is still there after the flush: %v", err)
+	}
 	for _, bad := range [][]string{
 		{"report", rep, "--lang", "fr", "-o", page},
 		{"report", "no-such-drill", "--data", dir, "-o", page},
