@@ -147,10 +147,16 @@ func waitJS(t *testing.T, ctx context.Context, what, expr string) {
 }
 
 // screenshot saves the page as a PNG in $RESCUEDRILL_SCREENSHOTS (default
-// the system temp directory) and returns its path.
+// the system temp directory) and returns its path: the whole page, or
+// for names starting with "web-headset" the viewport (a full-page capture
+// resizes the view, which an XR session refuses).
 func screenshot(t *testing.T, ctx context.Context, name string) string {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	shot := chromedp.FullScreenshot(100)
+	if strings.HasPrefix(name, "web-headset") {
+		shot = chromedp.CaptureScreenshot()
+	}
+	png, err := chromedp.Run(ctx, shot)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,6 +281,15 @@ func TestWebHeadsetJoinsAndChooses(t *testing.T) {
 	t.Logf("XR frames while walking: %d", f1-f0)
 	evalJS(t, ctx, `window.__xrDevice.controllers.left.updateAxes('thumbstick', 0, 0)`)
 	screenshot(t, ctx, "web-headset-walked")
+
+	// The tabletop: leave VR, enter immersive-ar; the drill shrinks to a
+	// model about a metre across in front of the viewer.
+	evalJS(t, ctx, `window.__drillXRSession().end(); window.__xrDevice.quaternion.set(0, 0, 0, 1)`)
+	waitJS(t, ctx, "the VR session ended", `window.__drill.xr === null`)
+	evalJS(t, ctx, `document.getElementById('enter-ar').click()`)
+	waitJS(t, ctx, "immersive-ar tabletop", `window.__drill.xr === 'immersive-ar' && window.__drill.tabletopSpan > 0.5 && window.__drill.tabletopSpan < 1.5`)
+	screenshot(t, ctx, "web-headset-tabletop")
+
 	app, err = e.Drill.InputsSince(0)
 	if err != nil {
 		t.Fatal(err)
@@ -296,7 +311,7 @@ func TestWebHeadsetJoinsAndChooses(t *testing.T) {
 
 // TestWebConsoleRunsADrill drives the facilitator console: an uploaded
 // scenario with mistakes is refused with line-numbered problems; a
-// built-in heat drill is created (join code and QR code shown) and the
+// built-in landslide drill is created (join code and QR code shown) and the
 // console joins it as facilitator over WebTransport; a bot participant
 // joins; the console starts the drill, issues a red rainstorm warning,
 // fires an inject, ends the drill and shows every participant's results
@@ -316,7 +331,7 @@ func TestWebConsoleRunsADrill(t *testing.T) {
 		t.Fatalf("%d drills after a failed validation", n)
 	}
 
-	evalJS(t, ctx, `document.querySelector('input[name=src][value=builtin]').checked = true; document.getElementById('builtin').value = 'heat'; document.getElementById('create').click()`)
+	evalJS(t, ctx, `document.querySelector('input[name=src][value=builtin]').checked = true; document.getElementById('builtin').value = 'landslide'; document.getElementById('create').click()`)
 	waitJS(t, ctx, "the drill created and joined", `window.__console.created !== null && window.__console.joined === true && window.__console.snapshots > 0 && window.__console.qrModules > 20`)
 	entries := ds.reg.List()
 	if len(entries) != 1 {
@@ -337,6 +352,7 @@ func TestWebConsoleRunsADrill(t *testing.T) {
 
 	evalJS(t, ctx, `document.getElementById('hazard').value = '1'; document.getElementById('level').value = '4'; document.getElementById('warn').click()`)
 	waitJS(t, ctx, "the red warning in force", `window.__console.acks.some((a) => a.op === 'warn' && a.level === 4 && a.result === 0) && window.__console.warnings[0] === 4`)
+	screenshot(t, ctx, "web-console-running")
 	evalJS(t, ctx, `document.getElementById('fire').click()`)
 	waitJS(t, ctx, "the inject acknowledged", `window.__console.acks.some((a) => a.op === 'inject')`)
 

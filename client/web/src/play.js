@@ -287,11 +287,18 @@ async function enterXR(mode) {
     const k = 1.0 / span;
     ds.world.scale.setScalar(k);
     ds.world.position.set(-0.5 * ds.grid.nx * ds.cell * k, 0.8, -1.2 - 0.5 * ds.grid.ny * ds.cell * k);
+    state.tabletopSpan = span * k; // metres across, for tests
+    rig.position.set(0, 0, 0); // the viewer stands at the table, not in the drill
     ds.scene.background = null;
     ds.scene.fog = null;
   }
+  window.__drillXRSession = () => session;
   session.addEventListener('end', () => {
     state.xr = null;
+    state.tabletopSpan = 0;
+    rig.position.set(0, 0, 0);
+    ds.scene.background = new THREE.Color(0x9cb8d0);
+    ds.scene.fog = new THREE.Fog(0x9cb8d0, 150, 900);
     ds.world.scale.setScalar(1);
     ds.world.position.set(0, 0, 0);
   });

@@ -8,6 +8,7 @@ import * as THREE from 'three';
 import { pick, LEVEL_COLOURS } from './i18n.js';
 
 const NO_ELEV = 65535;
+const DRY = 1; // metres a dry cell of a water or debris sheet sits under the ground
 const KIND_COLOURS = [0xcccccc, 0x8aa0b8, 0xc08a5a, 0x5ab06a]; // other, crowd, elder, classmate
 const SELF_COLOUR = 0x2a7de1, OTHER_COLOUR = 0xe8e8e8;
 
@@ -31,6 +32,9 @@ export class DrillScene {
     this.buildTerrain(terrain);
     this.water = this.buildSurface(0x2f6fb0, 0.72);
     this.debris = this.buildSurface(0x6b4a2b, 0.95);
+    // Only the layers the drill has (Welcome.layers bit 0 water, bit 1 debris).
+    this.water.visible = !!(welcome.layers & 1);
+    this.debris.visible = !!(welcome.layers & 2);
     this.buildCues();
     this.shimmer = this.buildShimmer();
   }
@@ -85,9 +89,11 @@ export class DrillScene {
   }
 
   // buildSurface is a sheet over the terrain whose height is ground + depth;
-  // dry cells sit just under the ground so they do not show.
+  // dry cells sit a metre under the ground so they do not show (also on
+  // the shrunken tabletop model, where less would fight the terrain for
+  // depth).
   buildSurface(colour, opacity) {
-    const geo = this.gridGeometry((c, r) => this.heightAt(c, r) - 0.05);
+    const geo = this.gridGeometry((c, r) => this.heightAt(c, r) - DRY);
     const mesh = new THREE.Mesh(geo, new THREE.MeshPhongMaterial({ color: colour, transparent: opacity < 1, opacity, shininess: 80, depthWrite: opacity >= 1 }));
     mesh.renderOrder = 1;
     this.world.add(mesh);
@@ -104,7 +110,7 @@ export class DrillScene {
       const c0 = (t % tx) * 16, r0 = Math.floor(t / tx) * 16;
       for (let r = r0; r < Math.min(ny, r0 + 16); r++) for (let c = c0; c < Math.min(nx, c0 + 16); c++) {
         const i = r * nx + c, d = field[i] / 100;
-        pos.setY(i, d > 0 ? this.heightAt(c, r) + d : this.heightAt(c, r) - 0.05);
+        pos.setY(i, d > 0 ? this.heightAt(c, r) + d : this.heightAt(c, r) - DRY);
       }
     }
     pos.needsUpdate = true;
@@ -172,7 +178,7 @@ export class DrillScene {
       m.material.opacity = k * (0.6 + 0.4 * Math.sin(t * 2 + i));
       m.position.y = this.groundAt(m.position.x, m.position.z) + 0.5 + i * 0.6 + 0.15 * Math.sin(t * 3 + i * 1.7);
     });
-    this.scene.fog.color.setRGB(0.61 + 0.05 * level, 0.72 - 0.02 * level, 0.82 - 0.06 * level);
+    if (this.scene.fog) this.scene.fog.color.setRGB(0.61 + 0.05 * level, 0.72 - 0.02 * level, 0.82 - 0.06 * level);
   }
 
   // person returns (making it) the figure of participant slot / NPC index.
