@@ -85,6 +85,25 @@ func fromGrid(hazard string, g *terrain.Grid) (tmplData, error) {
 		low = byZ[0].i
 	}
 	d.Start, d.Safe, d.Low = rect(start), rect(high), rect(low)
+	if hazard == "heat" {
+		// Heat does not care about height: the shade and the water station
+		// stand beside the start, where a sports field has them.
+		at := func(dx, dy float64) int {
+			c, r, ok := g.CellOf(math.Min(math.Max(sx+dx, 0), w-1e-6), math.Min(math.Max(sy+dy, 0), h-1e-6))
+			if !ok {
+				return start
+			}
+			return g.Index(c, r)
+		}
+		shade, water := at(0, 3*half), at(3*half, 0)
+		if sy+3*half > h-half {
+			shade = at(0, -3*half)
+		}
+		if sx+3*half > w-half {
+			water = at(-3*half, 0)
+		}
+		d.Safe, d.Low, high, low = rect(shade), rect(water), shade, water
+	}
 	elev := func(i int) string { return num(g.V[i]) }
 	d.StartElev, d.SafeElev, d.LowElev = elev(start), elev(high), elev(low)
 	// The water station (heat) or the power switch (flood) stands just
