@@ -39,7 +39,7 @@ func (r *resultsScene) Update(g *game) (scene, error) {
 			drained = true
 		}
 	}
-	p.s.c.SetIntent(0, 0, false, p.steer.Update(view.Keys{}, 0, 0).Heading)
+	p.s.c.SetIntent(0, 0, false, p.steer.Heading()) // stand still where the drill ended
 	if _, wy := ebiten.Wheel(); wy != 0 {
 		r.scroll = max(0, r.scroll-wy*40)
 	}

@@ -47,6 +47,9 @@ func (s *Steer) Look(on bool, x, y float64) {
 	s.lookActive, s.look = on, [2]float64{x, y}
 }
 
+// Heading is the heading of the last intent.
+func (s *Steer) Heading() uint16 { return s.heading }
+
 // SetHeading sets the heading kept while standing still (the spawn
 // heading, or the server's after a reconnect).
 func (s *Steer) SetHeading(h uint16) { s.heading = h % 36000 }

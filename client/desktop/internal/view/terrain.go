@@ -8,6 +8,7 @@ import (
 
 	"github.com/rescuedrill/rescuedrill/client"
 	"github.com/rescuedrill/rescuedrill/engine"
+	"github.com/rescuedrill/rescuedrill/engine/terrain"
 	"github.com/rescuedrill/rescuedrill/server/wire"
 )
 
@@ -60,6 +61,9 @@ func (e Elev) At(cx, cy float64) float64 {
 // 5 m cells is too gentle to read at 1:1.
 const Exaggeration = 2.5
 
+// shadowPx is the length of a building's shadow in image pixels.
+const shadowPx = 3
+
 // TerrainImage draws the map at px pixels per cell: land-use colours lit by
 // a hillshade of the bilinear elevation, with contour lines (every fifth
 // one darker) so slopes read as slopes.
@@ -85,8 +89,15 @@ func TerrainImage(t client.Terrain, px int) *image.NRGBA {
 			dx := (zs[y*w+xr] - zs[y*w+xl]) / (float64(xr-xl) * k * e.Cell)
 			dy := (zs[yd*w+x] - zs[yu*w+x]) / (float64(yd-yu) * k * e.Cell)
 			s := Hillshade(dx*Exaggeration, dy*Exaggeration)
-			base := LandColour(t.LandUse(x/px, y/px))
+			lu := t.LandUse(x/px, y/px)
+			base := LandColour(lu)
 			f := 0.45 + 0.8*s // flat ground ≈ 1.02: the base colour
+			// Buildings and walls cast a short shadow to the south-east
+			// (the light is from the north-west), so they stand up from
+			// the ground instead of lying on it as coloured patches.
+			if !terrain.Blocked(lu) && x >= shadowPx && y >= shadowPx && terrain.Blocked(t.LandUse((x-shadowPx)/px, (y-shadowPx)/px)) {
+				f *= 0.7
+			}
 			if b := band(zs[i]); b != band(zs[y*w+xr]) || b != band(zs[yd*w+x]) {
 				hi := max(b, band(zs[y*w+xr]), band(zs[yd*w+x]))
 				if hi%5 == 0 {

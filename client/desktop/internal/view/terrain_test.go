@@ -83,6 +83,23 @@ func TestTerrainImage(t *testing.T) {
 	}
 }
 
+func TestBuildingShadow(t *testing.T) {
+	t.Parallel()
+	g := wire.Grid{NX: 10, NY: 10, CellMM: 5000}
+	tr := &wire.Terrain{Grid: g, Elev: make([]uint16, 100), LandUse: make([]uint8, 100)}
+	tr.LandUse[4*10+4] = uint8(terrain.Building) // one building cell at (4, 4)
+	img := TerrainImage(client.Terrain{Terrain: tr}, 4)
+	// Just south-east of the building (pixels 20–23 are its last row and
+	// column) the ground is in shadow; north-west of it, and far away, not.
+	se, nw, far := img.NRGBAAt(21, 21), img.NRGBAAt(14, 14), img.NRGBAAt(36, 36)
+	if int(se.G) >= int(far.G)*9/10 {
+		t.Errorf("no shadow south-east of a building: %v vs %v", se, far)
+	}
+	if nw != far {
+		t.Errorf("shadow on the lit side: %v vs %v", nw, far)
+	}
+}
+
 func TestWaterRamp(t *testing.T) {
 	t.Parallel()
 	if c := WaterColour(0); c.A != 0 {
@@ -125,6 +142,22 @@ func TestFlowArrows(t *testing.T) {
 	dry := wire.FieldFrom(tr.Grid, make([]uint16, 200), nil)
 	if len(FlowArrows(e, dry, 4)) != 0 {
 		t.Error("arrows on dry ground")
+	}
+}
+
+func TestTaskTitlesOutcome(t *testing.T) {
+	t.Parallel()
+	sc := &engine.Scenario{Objectives: []engine.Objective{{ID: "water", Tasks: []engine.Task{{ID: "no_wading", Title: engine.Text{ZH: "不涉水", EN: "Never wade"}}}}}}
+	if got := TaskTitles(sc)["water/no_wading"]; got.EN != "Never wade" || got.ZH != "不涉水" {
+		t.Errorf("titles %+v", TaskTitles(sc))
+	}
+	if len(TaskTitles(nil)) != 0 {
+		t.Error("titles without a scenario")
+	}
+	for _, tt := range []struct{ key, zh, en string }{{"swept", "被水冲走", "Swept away"}, {"safe", "安全", "Safe"}, {"odd_one", "odd one", "odd one"}} {
+		if OutcomeText(tt.key, ZH) != tt.zh || OutcomeText(tt.key, EN) != tt.en {
+			t.Errorf("%s: %q %q", tt.key, OutcomeText(tt.key, ZH), OutcomeText(tt.key, EN))
+		}
 	}
 }
 
