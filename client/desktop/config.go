@@ -7,6 +7,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -104,6 +106,10 @@ func parseHash(s string) ([32]byte, error) {
 func (c config) options(code, name string, lang view.Lang) client.Options {
 	o := client.Options{Addr: c.server, JoinCode: strings.ToUpper(strings.TrimSpace(code)), Name: name, Lang: lang.Tag(),
 		Datagrams: true, CertHash: c.certHash, Token: c.token, EventBuffer: 1024}
+	if d, err := os.UserCacheDir(); err == nil {
+		// The map is sent once per server and drill map, not at every join.
+		o.TerrainCache = client.FileCache{Path: filepath.Join(d, "rescuedrill", "terrain.bin")}
+	}
 	if c.insecure {
 		// drill serve's development certificate is self-signed; the flag
 		// says so on purpose (never the default).

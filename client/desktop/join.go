@@ -9,6 +9,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 
+	"github.com/rescuedrill/rescuedrill/client/desktop/internal/slots"
 	"github.com/rescuedrill/rescuedrill/client/desktop/internal/view"
 )
 
@@ -48,7 +49,7 @@ func (j *joinScene) submit() {
 	cfg := j.cfg
 	cfg.server = strings.TrimSpace(string(j.fields[0]))
 	j.msg = ""
-	j.pending = dial(cfg.options(code, name, j.lang))
+	j.pending = dial(cfg.options(code, name, j.lang), slots.Default())
 }
 
 // layout of the join screen: three fields, the language toggle, the button.

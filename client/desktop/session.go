@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rescuedrill/rescuedrill/client"
+	"github.com/rescuedrill/rescuedrill/client/desktop/internal/slots"
 	"github.com/rescuedrill/rescuedrill/client/desktop/internal/view"
 	"github.com/rescuedrill/rescuedrill/server/wire"
 )
@@ -38,16 +39,32 @@ type dialResult struct {
 	err error
 }
 
-// dial joins in the background; the result comes on the channel.
-func dial(o client.Options) <-chan dialResult {
+// dial joins in the background; the result comes on the channel. A
+// participant whose client was closed mid-drill gets the same slot back:
+// the token of the last join with this server and code is kept in store.
+func dial(o client.Options, store slots.Store) <-chan dialResult {
 	out := make(chan dialResult, 1)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
+		participant := o.Role == 0 || o.Role == wire.RoleParticipant
+		remembered := false
+		if participant && o.Token == (wire.Token{}) {
+			o.Token, remembered = store.Load(o.Addr, o.JoinCode)
+		}
 		c, err := client.Dial(ctx, o)
+		if remembered && client.CodeOf(err) == wire.CodeBadToken {
+			// A token from another drill run with the same code: join anew.
+			store.Forget(o.Addr, o.JoinCode)
+			o.Token = wire.Token{}
+			c, err = client.Dial(ctx, o)
+		}
 		if err != nil {
 			out <- dialResult{err: err}
 			return
+		}
+		if participant {
+			_ = store.Save(o.Addr, o.JoinCode, c.Info().Token)
 		}
 		s := &session{c: c, info: c.Info(), lang: o.Lang}
 		s.ctx, s.cancel = context.WithCancel(context.Background())
@@ -70,7 +87,7 @@ func dial(o client.Options) <-chan dialResult {
 // the end. It is best effort: without it the feedback shows the pupil's
 // own result and says the class average is on the teacher's screen.
 func (s *session) watchClass(o client.Options) {
-	o.Role, o.Token, o.EventBuffer = wire.RoleSpectator, wire.Token{}, 0
+	o.Role, o.Token, o.EventBuffer, o.TerrainCache = wire.RoleSpectator, wire.Token{}, 0, nil
 	o.OnEvent = func(ev client.Event) {
 		if r, ok := ev.(client.ResultsEvent); ok {
 			s.mu.Lock()

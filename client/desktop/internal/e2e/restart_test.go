@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -153,5 +154,45 @@ func TestRestartResume(t *testing.T) {
 	top := measure(img, image.Rect(0, 0, 960, 120), [3]uint8{0xf5, 0xcc, 0x00})
 	if float64(top.banner)/float64(top.n) < 0.6 {
 		t.Error("the yellow warning banner is gone after the restart")
+	}
+}
+
+// TestClientRestartKeepsSlot: a pupil's client closed in the middle of a
+// drill and started again with the same code gets the same slot back (its
+// token was kept in the cache directory), instead of a second one.
+func TestClientRestartKeepsSlot(t *testing.T) {
+	if _, err := exec.LookPath("xvfb-run"); err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skip("xvfb-run not installed")
+		}
+		t.Fatal("xvfb-run is needed under CI: .ci/need-desktop.sh installs it")
+	}
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	srv := startLive(t)
+	code, f := srv.runningDrill(t, "heat", 2, 2)
+	cache := t.TempDir()
+	args := []string{"--server", srv.addr, "--cert-hash", hex.EncodeToString(srv.hash[:]), "--join", code, "--name", "小明", "--after", "1s"}
+	shootIn(t, cache, args...)
+	shootIn(t, cache, args...)
+	// A different pupil on the same machine… is the same pupil: what a
+	// different cache directory (another computer) gets is a new slot.
+	shootIn(t, t.TempDir(), args...)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		n := 0 // slots not played by the bots (named "bot-NN")
+		for _, r := range f.Roster() {
+			if !strings.HasPrefix(r.Name, "bot-") {
+				n++
+			}
+		}
+		if n == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d pupils' slots, want 2 (one per machine): %+v", n, f.Roster())
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -141,6 +141,12 @@ func (s *liveServer) runningDrill(t *testing.T, scenario string, hazard, level u
 // shoot runs the client under Xvfb with --screenshot and returns the image.
 func shoot(t *testing.T, args ...string) image.Image {
 	t.Helper()
+	return shootIn(t, t.TempDir(), args...)
+}
+
+// shootIn is shoot with the client's cache directory (tokens, terrain).
+func shootIn(t *testing.T, cache string, args ...string) image.Image {
+	t.Helper()
 	out := filepath.Join(t.TempDir(), "shot.png")
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -148,6 +154,8 @@ func shoot(t *testing.T, args ...string) image.Image {
 	args = append([]string{"-a", clientBin}, append([]string{"--screenshot", out, "--after", "4s", "--mute",
 		"--width", "960", "--height", "600"}, args...)...) // a later --after wins
 	cmd := exec.CommandContext(ctx, "xvfb-run", args...)
+	// Tokens and the terrain cache go to a test directory, not the user's.
+	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+cache)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("client under Xvfb: %v\n%s", err, b)
 	}
