@@ -37,8 +37,9 @@ func wetBasin(tb testing.TB, n int) *Model {
 	return m
 }
 
-func benchStep(b *testing.B, n int) {
+func benchStep(b *testing.B, n int, portable bool) {
 	m := wetBasin(b, n)
+	m.portable = portable
 	b.ResetTimer()
 	for b.Loop() {
 		m.step(m.StepSize())
@@ -46,5 +47,10 @@ func benchStep(b *testing.B, n int) {
 	b.ReportMetric(float64(n*n)*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mcells/s")
 }
 
-func BenchmarkStep512(b *testing.B)  { benchStep(b, 512) }
-func BenchmarkStep1024(b *testing.B) { benchStep(b, 1024) }
+func BenchmarkStep512(b *testing.B)  { benchStep(b, 512, false) }
+func BenchmarkStep1024(b *testing.B) { benchStep(b, 1024, false) }
+
+// The portable Go loops on the same machine, for comparison in one run;
+// arm64 and CPUs without AVX2 run these.
+func BenchmarkStepGo512(b *testing.B)  { benchStep(b, 512, true) }
+func BenchmarkStepGo1024(b *testing.B) { benchStep(b, 1024, true) }
