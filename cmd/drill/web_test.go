@@ -282,6 +282,27 @@ func TestWebHeadsetJoinsAndChooses(t *testing.T) {
 	evalJS(t, ctx, `window.__xrDevice.controllers.left.updateAxes('thumbstick', 0, 0)`)
 	screenshot(t, ctx, "web-headset-walked")
 
+	// Teleport (point and go): the right controller's ray on the ground
+	// 5 m east, trigger; the participant walks there by itself.
+	x1, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__drill.self.x`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evalJS(t, ctx, `(() => {
+	  const c = window.__xrDevice.controllers.right;
+	  let d = { x: 5, y: -1.3, z: 0 };
+	  const n = Math.hypot(d.x, d.y, d.z); d = { x: d.x / n, y: d.y / n, z: d.z / n };
+	  let q = { x: d.y, y: -d.x, z: 0, w: 1 - d.z };
+	  const m = Math.hypot(q.x, q.y, q.z, q.w);
+	  c.position.set(0.2, 1.3, 0);
+	  c.quaternion.set(q.x / m, q.y / m, q.z / m, q.w / m);
+	})()`)
+	time.Sleep(300 * time.Millisecond)
+	press(1)
+	press(0)
+	waitJS(t, ctx, "a teleport target on the ground", `window.__drill.teleports === 1`)
+	waitJS(t, ctx, "the walk to the target (5 m east)", fmt.Sprintf(`!window.__drill.walking && window.__drill.self.x > %d + 4*64`, x1))
+
 	// The tabletop: leave VR, enter immersive-ar; the drill shrinks to a
 	// model about a metre across in front of the viewer.
 	evalJS(t, ctx, `window.__drillXRSession().end(); window.__xrDevice.quaternion.set(0, 0, 0, 1)`)

@@ -245,6 +245,7 @@ function pickWith(ray, teleport = false) {
     if (g) {
       const p = ds.world.worldToLocal(g.point.clone());
       walkTarget = { x: p.x, z: p.z };
+      state.teleports = (state.teleports || 0) + 1;
     }
   }
 }
@@ -352,11 +353,8 @@ function frame(_, xrFrame) {
     if (f || r) { move = rotate(r, -f, yaw); walkTarget = null; }
     run = keys.has('shift');
   }
-  if (walkTarget && state.self) {
-    const dx = walkTarget.x - state.self.x / 64, dz = walkTarget.z - state.self.y / 64;
-    const d = Math.hypot(dx, dz);
-    if (d < 0.5) walkTarget = null; else move = { x: dx / d, y: dz / d };
-  }
+  const w = walkMove();
+  if (w) move = w;
   heading = ((Math.round((yaw * 18000) / Math.PI) % 36000) + 36000) % 36000;
   state.heading = heading;
   const pose = { moveX: move.x * 1000, moveY: move.y * 1000, heading, run, head, hands };
@@ -366,6 +364,26 @@ function frame(_, xrFrame) {
   placePanels();
   renderer.render(ds.scene, camera);
 }
+
+// walkMove steers toward the teleport target: the direction to it, or null
+// when there is none or it has been reached (within 0.6 m).
+function walkMove() {
+  if (walkTarget && state.self) {
+    const dx = walkTarget.x - state.self.x / 64, dz = walkTarget.z - state.self.y / 64;
+    const d = Math.hypot(dx, dz);
+    if (d < 0.6) walkTarget = null; else { state.walking = true; return { x: dx / d, y: dz / d }; }
+  }
+  state.walking = false;
+  return null;
+}
+
+// Steering also runs between frames (every 50 ms): a headset that renders
+// slowly must not overshoot the target and walk back and forth.
+setInterval(() => {
+  if (!walkTarget || !conn?.lastPose) return;
+  const m = walkMove() || { x: 0, y: 0 };
+  conn.sendPose({ ...conn.lastPose, moveX: m.x * 1000, moveY: m.y * 1000 });
+}, 50);
 
 // rotate turns a stick / key direction (x right, y back) by the yaw into
 // east/south components.
