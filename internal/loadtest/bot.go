@@ -84,10 +84,11 @@ func (d *driver) run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case now := <-t.C:
+		case <-t.C:
 			if !d.running.Load() {
 				continue
 			}
+			now := time.Now()
 			for _, b := range d.bots {
 				d.drive(b, now)
 			}
@@ -100,7 +101,9 @@ func (d *driver) drive(b *bot, now time.Time) {
 		if h, ok := b.ownHeading(); ok && h == b.want {
 			b.pending = false
 			if d.measure.Load() {
-				d.echo.add(now.Sub(b.sentAt))
+				// time.Since, not the ticker's now: on a starved machine the
+				// tick may be older than the send.
+				d.echo.add(time.Since(b.sentAt))
 			}
 		} else if now.Sub(b.sentAt) > echoTimeout {
 			b.pending = false

@@ -47,7 +47,7 @@ type Config struct {
 
 	// Ticks, with an in-process server, records every tick's exact time.
 	Ticks *TickRecorder
-	// Dials is how many bots connect at once (default 32).
+	// Dials is how many bots connect at once (default 16).
 	Dials int
 	Log   io.Writer // progress lines (nil: none)
 }
@@ -72,7 +72,7 @@ func (c *Config) defaults() {
 		c.Warmup = 5 * time.Second
 	}
 	if c.Dials == 0 {
-		c.Dials = 32
+		c.Dials = 16
 	}
 	if c.Mode == "" {
 		c.Mode = "bots-only"
@@ -87,6 +87,32 @@ type drillRun struct {
 	created
 	fac  *client.Client
 	bots []*bot
+}
+
+// command sends a facilitator command, reconnecting first when the
+// facilitator's connection dropped (an overloaded machine can starve its
+// keep-alives), as a facilitator's console would.
+func (d *drillRun) command(ctx context.Context, cmd wire.Command) (wire.CommandAck, error) {
+	var err error
+	for try := range 5 {
+		if try > 1 {
+			if err := sleep(ctx, time.Second); err != nil {
+				return wire.CommandAck{}, err
+			}
+		}
+		var ack wire.CommandAck
+		ack, err = d.fac.Command(ctx, cmd)
+		if err == nil || ctx.Err() != nil || !(errors.Is(err, client.ErrDisconnected) || !d.fac.Connected()) {
+			if err == nil && ack.Result != wire.Accepted {
+				err = fmt.Errorf("refused (reason %d)", ack.Reason)
+			}
+			return ack, err
+		}
+		if err = d.fac.Reconnect(ctx); err != nil && !client.Retryable(err) {
+			return ack, err
+		}
+	}
+	return wire.CommandAck{}, err
 }
 
 // Run loads the server, measures for Duration and returns the report. The
@@ -145,6 +171,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	sem := make(chan struct{}, cfg.Dials)
 	var mu sync.Mutex
 	var joinErr error
+	var joined atomic.Int64
 	var wg sync.WaitGroup
 	for di, d := range drills {
 		d.bots = make([]*bot, cfg.PerDrill)
@@ -155,40 +182,53 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				defer wg.Done()
 				defer func() { <-sem }()
 				an := &answerer{measure: &measure, lat: &answers, refused: &refused, wg: &answering, ctx: ctx}
-				dctx, dcancel := context.WithTimeout(ctx, 30*time.Second)
-				c, err := client.Dial(dctx, client.Options{Addr: cfg.Addr, CertHash: cfg.CertHash, JoinCode: d.JoinCode,
+				c, err := dialBot(ctx, client.Options{Addr: cfg.Addr, CertHash: cfg.CertHash, JoinCode: d.JoinCode,
 					Name: fmt.Sprintf("load-%02d-%02d", di+1, bi+1), Lang: "zh-CN", Datagrams: true,
 					TerrainCache: cache, OnEvent: an.onEvent})
-				dcancel()
 				if err != nil {
 					mu.Lock()
-					joinErr = errors.Join(joinErr, fmt.Errorf("bot %d of drill %d: %w", bi+1, di+1, err))
+					if joinErr == nil { // the first says why; the count says how many
+						joinErr = fmt.Errorf("bot %d of drill %d: %w", bi+1, di+1, err)
+					}
 					mu.Unlock()
 					return
 				}
 				an.mu.Lock()
 				an.c = c
 				an.mu.Unlock()
+				c.StayConnected(ctx) // as a pupil's device would after a drop (counted)
 				// Sides of 1.5–2.5 s, spread so the turns do not come in step.
 				side := 1500*time.Millisecond + time.Duration((di*cfg.PerDrill+bi)*7919%1000)*time.Millisecond
 				d.bots[bi] = &bot{c: c, slot: uint32(c.Info().Slot), side: side, leg: 3}
+				if n := joined.Add(1); n%200 == 0 {
+					fmt.Fprintf(cfg.Log, "loadtest: %d bots joined\n", n)
+				}
 			}()
 		}
 	}
 	wg.Wait()
-	if joinErr != nil {
-		return nil, fmt.Errorf("loadtest: joining: %w", joinErr)
-	}
 	joinTook := time.Since(joinStart)
 	for _, d := range drills {
-		drv.bots = append(drv.bots, d.bots...)
+		for _, b := range d.bots {
+			if b != nil {
+				drv.bots = append(drv.bots, b)
+			}
+		}
+	}
+	// A few joins that fail on an overloaded machine are part of the
+	// result (reported); most failing means there is no load to measure.
+	want := cfg.Drills * cfg.PerDrill
+	if failed := want - len(drv.bots); failed > want/10 || len(drv.bots) == 0 {
+		return nil, fmt.Errorf("loadtest: %d of %d bots could not join: %w", failed, want, joinErr)
+	} else if failed > 0 {
+		fmt.Fprintf(cfg.Log, "loadtest: %d of %d bots could not join; going on without them: %v\n", failed, want, joinErr)
 	}
 	fmt.Fprintf(cfg.Log, "loadtest: %d bots joined in %.1f s; starting the drills\n", len(drv.bots), joinTook.Seconds())
 	go drv.run(ctx)
 
 	// 3. Start every drill, let the load settle, then measure.
 	for i, d := range drills {
-		if _, err := d.fac.Start(ctx); err != nil {
+		if _, err := d.command(ctx, wire.Command{Op: wire.OpStart}); err != nil {
 			return nil, fmt.Errorf("loadtest: starting drill %d: %w", i+1, err)
 		}
 	}
@@ -210,11 +250,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	w.refused = refused.Load()
 	rep := buildReport(cfg, w)
 	rep.JoinSeconds = round1(joinTook.Seconds())
+	rep.JoinFailed = want - len(drv.bots)
 
 	// 4. End the drills (so a separate server is left idle).
 	for _, d := range drills {
 		ectx, ecancel := context.WithTimeout(ctx, 10*time.Second)
-		_, _ = d.fac.End(ectx)
+		_, _ = d.command(ectx, wire.Command{Op: wire.OpEnd})
 		ecancel()
 	}
 	return rep, nil
@@ -236,6 +277,7 @@ type window struct {
 	posesPerSec      float64
 	snapsPerSec      float64
 	skipped, decErr  uint64
+	reconnects       uint64
 	cpuSelf          float64 // this process's CPU seconds in the window
 	drills           []*drillRun
 	tickHz           int
@@ -280,7 +322,7 @@ loop:
 		case <-promptAt.C:
 			if prompt != "" && prompt != "-" {
 				for _, d := range drills {
-					if _, err := d.fac.Inject(ctx, prompt); err != nil {
+					if _, err := d.command(ctx, wire.Command{Op: wire.OpInject, Inject: prompt}); err != nil {
 						return nil, fmt.Errorf("loadtest: firing %s: %w", prompt, err)
 					}
 				}
@@ -319,6 +361,7 @@ loop:
 		snaps += stats1[i].SnapshotsDecoded - stats0[i].SnapshotsDecoded
 		w.skipped += stats1[i].SnapshotsSkipped - stats0[i].SnapshotsSkipped
 		w.decErr += stats1[i].DecodeErrors - stats0[i].DecodeErrors
+		w.reconnects += stats1[i].Reconnects - stats0[i].Reconnects
 	}
 	n := float64(len(stats1))
 	w.posesPerSec = float64(poses) / n / w.seconds
@@ -326,6 +369,31 @@ loop:
 	w.echo = drv.echo.take()
 	w.lost = drv.lost.Load()
 	return w, nil
+}
+
+// dialBot joins like a pupil's device would: a handshake that times out
+// (the machine is busy with the bots already in) is tried again, up to
+// five times with a growing pause.
+func dialBot(ctx context.Context, o client.Options) (*client.Client, error) {
+	var err error
+	for try := range 5 {
+		if try > 0 {
+			if err := sleep(ctx, time.Duration(try)*time.Second); err != nil {
+				return nil, err
+			}
+		}
+		dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		var c *client.Client
+		c, err = client.Dial(dctx, o)
+		cancel()
+		if err == nil || ctx.Err() != nil {
+			return c, err
+		}
+		if !client.Retryable(err) {
+			return nil, err // the server said no: trying again changes nothing
+		}
+	}
+	return nil, err
 }
 
 func botStats(bots []*bot) []client.Stats {
