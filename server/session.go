@@ -336,12 +336,15 @@ func (ss *session) run(ctx context.Context, fr *wire.FrameReader) {
 				}
 				ss.sendResults(context.Background())
 				// Finish the stream so the results are delivered, and give the
-				// client a moment to read them before the connection closes
-				// (closing at once could discard them in flight).
+				// client time to read them before the connection closes
+				// (closing at once could discard them in flight). A client
+				// closes as soon as it has them; 10 s is for a loaded one (2 s
+				// lost the results of bots catching up after a restart).
 				_ = ss.ctl.Close()
 				select {
 				case <-ss.conn.Context().Done():
-				case <-time.After(2 * time.Second):
+				case <-ctx.Done(): // shutting down, or the client is gone
+				case <-time.After(10 * time.Second):
 				}
 				ss.closeWith(wire.CodeNone, "drill ended")
 				return
