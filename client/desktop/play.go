@@ -68,8 +68,9 @@ func (p *playScene) Update(g *game) (scene, error) {
 		}
 	}
 	p.model.Connected = !p.s.retrying.Load()
-	if ph := p.s.c.Phase(); ph != p.model.Phase {
-		p.model.Phase = ph
+	p.model.SetPhase(p.s.c.Phase())
+	if p.model.Phase == wire.PhaseEnded {
+		p.s.ended.Store(true)
 	}
 	p.model.Expire(now)
 	p.world.refresh(p.s.c)

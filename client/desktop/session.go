@@ -31,6 +31,7 @@ type session struct {
 	side  *client.Client
 
 	retrying atomic.Bool // the connection is down or stalled and being replaced
+	ended    atomic.Bool // the window saw the drill end: nothing to reconnect to
 }
 
 // dialResult is what the join goroutine hands the join scene.
@@ -140,8 +141,12 @@ func (s *session) watchdog() {
 			return
 		case now := <-t.C:
 			connected := s.c.Connected()
-			d := st.Observe(s.c.Stats().SnapshotsDecoded, connected && s.c.Phase() == wire.PhaseRunning, now)
-			retry := view.ShouldReconnect(connected, s.c.Err(), s.c.Phase())
+			d := st.Observe(s.c.Stats().SnapshotsDecoded, connected && !s.ended.Load() && s.c.Phase() == wire.PhaseRunning, now)
+			phase := s.c.Phase()
+			if s.ended.Load() {
+				phase = wire.PhaseEnded
+			}
+			retry := view.ShouldReconnect(connected, s.c.Err(), phase)
 			s.retrying.Store(retry || d >= view.StallNotice)
 			switch {
 			case connected && d < view.StallReconnect:

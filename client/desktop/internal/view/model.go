@@ -64,8 +64,9 @@ func (m *Model) Apply(ev client.Event, now time.Time) (Cue, bool) {
 		m.Score, m.ScoreMax = e.Score.Score, e.Max
 	case client.ResultsEvent:
 		m.Results = e.Results
+		m.SetPhase(wire.PhaseEnded) // results are only sent at the end
 	case client.PhaseEvent:
-		m.Phase = e.Phase
+		m.SetPhase(e.Phase)
 	case client.RosterEvent:
 		m.Roster = e.Roster
 	case client.ChoiceAckEvent:
@@ -122,6 +123,15 @@ func (m *Model) Observe(v client.View, now time.Time) (Cue, bool) {
 		prev = [3]uint8{}
 	}
 	return LevelRaised(prev, m.Levels)
+}
+
+// SetPhase follows the drill's phase; the end is final. (A snapshot
+// decoded after the Phase message can still carry the running phase, and
+// the client library then reports the drill running again.)
+func (m *Model) SetPhase(p wire.Phase) {
+	if m.Phase != wire.PhaseEnded {
+		m.Phase = p
+	}
 }
 
 // Prompt is the open question (the oldest unanswered), if any.

@@ -283,6 +283,10 @@ func TestModel(t *testing.T) {
 	if m2.Finished() {
 		t.Error("finished before results came")
 	}
+	m2.Apply(client.PhaseEvent{Phase: wire.PhaseRunning, Prev: wire.PhaseEnded}, now)
+	if m2.Phase != wire.PhaseEnded {
+		t.Error("a late snapshot's phase undid the end")
+	}
 	m2.Apply(client.ResultsEvent{Results: []wire.Result{{Slot: 0}}}, now)
 	if !m2.Finished() {
 		t.Error("not finished with results")
