@@ -38,7 +38,8 @@ const crashSpeed = "25"
 // and started again on the same address and data directory. It must serve
 // the same certificate and recover the drill with its join code; the bots
 // notice the silence, rejoin their slots with their tokens and rebuild their
-// mirrors; the facilitator resumes with the token it was given at creation;
+// mirrors; once all are back the facilitator resumes with the token it was
+// given at creation;
 // the drill plays to its end. Then: `drill replay` of the journal passes;
 // a headless re-simulation of the journal ends on the hash every bot's
 // mirror ended on and the hash and scores the recorder saved in SQLite;
@@ -71,7 +72,7 @@ func TestCrashMidDrill(t *testing.T) {
 	var mu sync.Mutex
 	joined, rejoined := map[string]bool{}, map[string]bool{}
 	changed := make(chan struct{}, 1)
-	onWelcome := func(name string, _ int32, rejoin bool) {
+	onReady := func(name string, _ int32, rejoin bool) {
 		mu.Lock()
 		if rejoin {
 			rejoined[name] = true
@@ -92,7 +93,7 @@ func TestCrashMidDrill(t *testing.T) {
 	for _, pol := range []string{"good", "naive"} {
 		go func() {
 			r, err := netbot.Run(ctx, netbot.Options{Addr: addr, TLS: transport.PinnedTLS(hash), JoinCode: cr.JoinCode,
-				Policy: pol, Count: perPolicy, OnWelcome: onWelcome})
+				Policy: pol, Count: perPolicy, OnReady: onReady})
 			runs <- run{r, err}
 		}()
 	}
@@ -132,16 +133,24 @@ func TestCrashMidDrill(t *testing.T) {
 	if !strings.Contains(srv2.banner, cr.ID) || !strings.Contains(srv2.banner, cr.JoinCode) || !strings.Contains(srv2.banner, cr.FacilitatorToken) {
 		t.Fatalf("the restarted server does not list the drill with its join code and token:\n%s", srv2.banner)
 	}
-	waitFor("every bot to rejoin", func() bool { return len(rejoined) == 2*perPolicy })
+	// Resume once every bot is back and its mirror has replayed the drill
+	// so far, as a teacher waits for the class.
+	waitFor("every bot to rejoin and catch up", func() bool { return len(rejoined) == 2*perPolicy })
 	runBin(t, ctx, bin, append([]string{"facilitate", "resume"}, drillArgs...)...)
 
 	var bots []netbot.Result
+	var errs []error
 	for range 2 {
 		r := <-runs
-		if r.err != nil {
-			t.Fatal(r.err)
-		}
+		errs = append(errs, r.err)
 		bots = append(bots, r.res...)
+	}
+	if err := errors.Join(errs...); err != nil {
+		for _, b := range bots {
+			t.Logf("%s slot %d: results %v, %d reconnects, %d accepted, mirror tick %d: %v\n\t%s",
+				b.Name, b.Slot, b.HasScore, b.Reconnects, len(b.Accepted), b.MirrorTick, b.Err, strings.Join(b.Drops, "\n\t"))
+		}
+		t.Fatal(err)
 	}
 	srv2.stop(t)
 

@@ -35,6 +35,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/quic-go/quic-go"
+
 	"github.com/rescuedrill/rescuedrill/engine"
 	"github.com/rescuedrill/rescuedrill/engine/bot"
 	"github.com/rescuedrill/rescuedrill/scenarios"
@@ -67,6 +69,11 @@ type Options struct {
 	// OnWelcome, when set, is called from the bot's goroutine at every
 	// Welcome: rejoin is false for the first join (tests wait on it).
 	OnWelcome func(name string, slot int32, rejoin bool)
+	// OnReady, when set, is called from the bot's goroutine when its
+	// mirror has caught up with the tick of the Welcome (the drill's
+	// inputs from tick 0 replayed): from then on the bot plays. A
+	// facilitator resuming a recovered drill waits for this.
+	OnReady func(name string, slot int32, rejoin bool)
 }
 
 // Result is one bot's end.
@@ -81,8 +88,10 @@ type Result struct {
 	// server's checkpoint hashes it matched on the way.
 	MirrorTick, MirrorHash uint64
 	Checkpoints            int
-	// Reconnects counts the rejoins after a dropped connection.
+	// Reconnects counts the rejoins after a dropped connection, and Drops
+	// says how each connection that failed ended (for diagnosis).
 	Reconnects int
+	Drops      []string
 	// Accepted are the choices the server acknowledged as accepted (each
 	// seq once, in ack order): each must be in the drill's journal.
 	Accepted []wire.Choice
@@ -141,8 +150,8 @@ type netBot struct {
 	o    *Options
 	name string
 	conn transport.ClientConn
-	ctl  transport.Stream
-	wmu  sync.Mutex
+	wmu  sync.Mutex    // guards out
+	out  chan<- []byte // the current connection's control messages (send)
 
 	token    wire.Token // from the first Welcome; rejoins with it
 	welcomed bool
@@ -165,12 +174,14 @@ type netBot struct {
 	newest  uint32
 	seq     uint64
 	choices map[string]*pending // key: kind|action|target
-	// holdUntil: after a rejoin no choice is resent until the mirror has
-	// replayed the catch-up to this tick (the Welcome's): a choice the
-	// journal has is relayed and forgotten, not applied a second time.
-	holdUntil uint64
-	holding   bool
-	lastRecv  time.Time // the last control message, for DeadAfter
+	// catchUp is the Welcome's tick. Until the mirror reaches it the bot
+	// neither thinks (the ticks are history) nor resends choices (one the
+	// journal has is relayed and forgotten, not applied a second time).
+	catchUp  uint64
+	holding  bool
+	rejoined bool      // this connection is a rejoin (for OnReady)
+	lastRecv time.Time // the last control message, for DeadAfter
+	busy     bool      // the reader is working, not waiting: not silence
 }
 
 type pending struct {
@@ -204,16 +215,25 @@ func (b *netBot) play(ctx context.Context, d *transport.Dialer) error {
 	var lost time.Time
 	wait := 200 * time.Millisecond
 	for {
+		began := time.Now()
 		welcomed, err := b.connect(ctx, d)
+		err = closeError(err)
 		switch {
 		case b.res.HasScore:
 			return nil
 		case ctx.Err() != nil:
 			return ctx.Err()
+		case err == nil:
+			return errors.New("the server closed the connection without results")
+		}
+		b.res.Drops = append(b.res.Drops, fmt.Sprintf("%.1fs in, mirror at %d: %v", time.Since(began).Seconds(), b.mirrorTick(), err))
+		switch {
 		case !b.welcomed || !retryable(err) || b.o.ReconnectFor < 0:
 			return err // without a token there is nothing to rejoin
 		}
-		if welcomed || lost.IsZero() {
+		// A connection that was welcomed and lasted counts as back in; one
+		// refused or dropped at once does not restart the clock.
+		if lost.IsZero() || (welcomed && time.Since(began) > b.o.DeadAfter) {
 			lost, wait = time.Now(), 200*time.Millisecond
 		}
 		if time.Since(lost) > b.o.ReconnectFor {
@@ -228,6 +248,22 @@ func (b *netBot) play(ctx context.Context, d *transport.Dialer) error {
 	}
 }
 
+// setBusy marks the reader working on a message (a catch-up on a loaded
+// machine can take seconds) or back to waiting; both count as news from
+// the server for DeadAfter, which measures only the waiting.
+func (b *netBot) setBusy(busy bool) {
+	b.mu.Lock()
+	b.busy, b.lastRecv = busy, time.Now()
+	b.mu.Unlock()
+}
+
+func (b *netBot) mirrorTick() uint64 {
+	if b.world == nil {
+		return 0
+	}
+	return b.world.Tick()
+}
+
 // serverError is an Error message from the server.
 type serverError struct {
 	Code wire.Code
@@ -235,6 +271,22 @@ type serverError struct {
 }
 
 func (e *serverError) Error() string { return fmt.Sprintf("server: %s: %s", e.Code, e.Text) }
+
+// closeError turns the server closing the connection with a code into a
+// *serverError, and a close without one into nil (as client.linkError).
+func closeError(err error) error {
+	var ae *quic.ApplicationError
+	if errors.As(err, &ae) && ae.Remote {
+		if ae.ErrorCode == 0 {
+			return nil
+		}
+		return &serverError{Code: wire.Code(ae.ErrorCode), Text: ae.ErrorMessage}
+	}
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	return err
+}
 
 // errMirror marks a mirror that diverged: reconnecting would not help.
 var errMirror = errors.New("mirror")
@@ -274,8 +326,9 @@ func (b *netBot) connect(ctx context.Context, d *transport.Dialer) (welcomed boo
 	}
 	// A new connection starts a new mirror: after a server restart the
 	// drill may have gone back to its last journalled tick.
+	out := make(chan []byte, sendQueue)
 	b.wmu.Lock()
-	b.conn, b.ctl = conn, ctl
+	b.conn, b.out = conn, out
 	b.wmu.Unlock()
 	b.world, b.queue, b.through, b.thought = nil, nil, 0, 0
 	b.mu.Lock()
@@ -291,6 +344,7 @@ func (b *netBot) connect(ctx context.Context, d *transport.Dialer) (welcomed boo
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
+	go writer(ctx, conn, ctl, out)
 	go func() { // the stream read below returns when the connection ends
 		select {
 		case <-ctx.Done():
@@ -311,13 +365,13 @@ func (b *netBot) connect(ctx context.Context, d *transport.Dialer) (welcomed boo
 			}
 			return welcomed, err
 		}
-		b.mu.Lock()
-		b.lastRecv = time.Now()
-		b.mu.Unlock()
+		b.setBusy(true)
 		if _, ok := m.(*wire.Welcome); ok {
 			welcomed = true
 		}
-		if err := b.handle(ctx, conn, m); err != nil {
+		err = b.handle(ctx, conn, m)
+		b.setBusy(false)
+		if err != nil {
 			return welcomed, err
 		}
 	}
@@ -342,7 +396,7 @@ func (b *netBot) handle(ctx context.Context, conn transport.ClientConn, m wire.M
 		b.mu.Lock()
 		b.newest, b.acks = 1, 1 // the Welcome's full state is snapshot 1
 		b.dirty = true          // the new session has no pose of ours yet
-		b.holding, b.holdUntil = rejoin, m.Tick
+		b.holding, b.catchUp, b.rejoined = true, m.Tick, rejoin
 		b.mu.Unlock()
 		if b.o.OnWelcome != nil {
 			b.o.OnWelcome(b.name, m.Slot, rejoin)
@@ -442,7 +496,8 @@ func (b *netBot) inputs(m *wire.Inputs) error {
 		b.res.Checkpoints++
 	}
 	b.mu.Lock()
-	if b.holding && w.Tick() >= b.holdUntil {
+	ready := b.holding && w.Tick() >= b.catchUp
+	if ready {
 		// Caught up: what is still pending never reached the journal; send
 		// it again now.
 		b.holding = false
@@ -452,8 +507,12 @@ func (b *netBot) inputs(m *wire.Inputs) error {
 			}
 		}
 	}
+	holding := b.holding
 	b.mu.Unlock()
-	if w.Tick() == b.through && w.Tick() >= b.thought && !w.Done() {
+	if ready && b.o.OnReady != nil {
+		b.o.OnReady(b.name, b.slot, b.rejoined)
+	}
+	if !holding && w.Tick() == b.through && w.Tick() >= b.thought && !w.Done() {
 		b.thought = w.Tick() + 1
 		b.think(b.bot.Inputs(w))
 	}
@@ -513,6 +572,10 @@ func (b *netBot) think(ins []engine.Input) {
 	}
 }
 
+// sendQueue is how many control messages may wait for the writer: a
+// bot sends a ping a second and a few choices a minute.
+const sendQueue = 64
+
 // poseGap keeps poses under the server's limit (wire.MaxPoseRate): a
 // changed intent waits at most this long.
 const poseGap = time.Second / 50
@@ -537,6 +600,9 @@ func (b *netBot) poseLoop(ctx context.Context, conn transport.ClientConn) {
 			var again []wire.Choice
 			b.mu.Lock()
 			silent := now.Sub(b.lastRecv)
+			if b.busy {
+				silent = 0
+			}
 			for k, p := range b.choices {
 				switch {
 				case b.holding:
@@ -621,9 +687,37 @@ func (b *netBot) sawSnapshot(p []byte) {
 	}
 }
 
+// send queues a control message for the connection's writer without
+// blocking. The reader must never wait on a stream write: the server's
+// reader answers pings and choices on the same stream, so a bot reader
+// stuck writing while the server's reader is stuck writing to it would
+// deadlock both (flow control) until the connection is given up. A full
+// queue drops the message: choices are resent, pings are periodic.
 func (b *netBot) send(m wire.Message) error {
 	b.wmu.Lock()
-	defer b.wmu.Unlock()
-	_, err := b.ctl.Write(wire.AppendFrame(nil, m))
-	return err
+	out := b.out
+	b.wmu.Unlock()
+	select {
+	case out <- wire.AppendFrame(nil, m):
+		return nil
+	default:
+		return errQueueFull
+	}
+}
+
+var errQueueFull = errors.New("netbot: send queue full")
+
+// writer writes queued control messages until the connection ends.
+func writer(ctx context.Context, conn transport.ClientConn, ctl transport.Stream, out <-chan []byte) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case b := <-out:
+			if _, err := ctl.Write(b); err != nil {
+				_ = conn.CloseWithError(0, "write failed")
+				return
+			}
+		}
+	}
 }
