@@ -64,6 +64,12 @@ type Report struct {
 		CPUSeconds        float64 `json:"cpu_s"`          // the server process's, from /metrics
 		CPUCores          float64 `json:"cpu_cores"`      // CPUSeconds ÷ window
 		ProcessCPUSeconds float64 `json:"loadtest_cpu_s"` // this process's (in-process: server + bots)
+		// CPU milliseconds per participant per second of drill (in-process:
+		// server and bots together, one process): what a
+		// busy machine distorts least (it slows the work, it does not add
+		// much to it); × 1,000 participants ÷ 1,000 = cores for 1,000.
+		CPUPerParticipantMs float64 `json:"server_cpu_ms_per_participant_s"`
+		BotCPUPerBotMs      float64 `json:"bot_cpu_ms_per_bot_s,omitempty"` // bots-only runs: this process is only bots
 	} `json:"server"`
 
 	Goals struct {
@@ -157,6 +163,10 @@ func buildReport(cfg Config, w *window) *Report {
 	r.Server.CPUSeconds = round1(delta(w.before, w.after, "process_cpu_seconds_total"))
 	r.Server.CPUCores = round3(r.Server.CPUSeconds / w.seconds)
 	r.Server.ProcessCPUSeconds = round1(w.cpuSelf)
+	r.Server.CPUPerParticipantMs = round3(r.Server.CPUSeconds * 1000 / n / w.seconds)
+	if cfg.Mode == "bots-only" {
+		r.Server.BotCPUPerBotMs = round3(w.cpuSelf * 1000 / n / w.seconds)
+	}
 
 	r.Goals.TickP99 = r.Tick.P99 >= 0 && r.Tick.P99 < GoalTickP99Ms && r.Tick.N > 0 // −1: beyond 100 ms
 	r.Goals.NoMiss = r.Tick.Missed == 0
@@ -204,6 +214,16 @@ func (r *Report) WriteText(w io.Writer) {
 		r.Server.DatagramsDropped, r.Server.FramesDropped, r.Server.InputsRejected, r.Server.ProtocolErrors)
 	fmt.Fprintf(tw, "CPU: server process 服务器进程 / this process 本进程\t%.1f s (%.2f cores) / %.1f s\t\t\n",
 		r.Server.CPUSeconds, r.Server.CPUCores, r.Server.ProcessCPUSeconds)
+	who := "server CPU per participant 每人服务器CPU"
+	if r.Mode == "in-process" {
+		who = "server + bot CPU per participant 每人服务器与机器人CPU"
+	}
+	fmt.Fprintf(tw, "  %s\t%.2f ms/s (1,000 participants: %.1f cores)\t\t\n", who,
+		r.Server.CPUPerParticipantMs, r.Server.CPUPerParticipantMs)
+	if r.Server.BotCPUPerBotMs > 0 {
+		fmt.Fprintf(tw, "  bot CPU per bot 每个机器人CPU\t%.2f ms/s (1,000 bots: %.1f cores)\t\t\n",
+			r.Server.BotCPUPerBotMs, r.Server.BotCPUPerBotMs)
+	}
 	tw.Flush()
 	fmt.Fprintf(w, "goals met · 目标达成: %s\n", yes(r.Goals.Met))
 }
