@@ -46,7 +46,7 @@ func parseFlags(args []string) (config, error) {
 	spect := fs.String("spectate", "", "join code: watch the whole map as a spectator (the teacher's view)")
 	token := fs.String("token", "", "participant token (hex) to rejoin a slot after the client restarted")
 	fs.StringVar(&c.screenshot, "screenshot", "", "write one rendered frame to this PNG file and exit")
-	fs.DurationVar(&c.after, "after", 3*time.Second, "with --screenshot: how long after start to take it")
+	fs.DurationVar(&c.after, "after", 3*time.Second, "with --screenshot: how long after joining to take it")
 	fs.BoolVar(&c.mute, "mute", false, "no sound cues")
 	fs.IntVar(&c.width, "width", 1280, "window width")
 	fs.IntVar(&c.height, "height", 800, "window height")

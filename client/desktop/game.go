@@ -72,6 +72,9 @@ func (g *game) Update() error {
 		return err
 	}
 	if next != nil {
+		if _, joined := next.(*playScene); joined {
+			g.start = time.Now() // --after counts from the join: a slow join does not eat it
+		}
 		g.scene = next
 	}
 	return nil
@@ -79,9 +82,9 @@ func (g *game) Update() error {
 
 func (g *game) Draw(screen *ebiten.Image) {
 	g.scene.Draw(g, screen)
-	// The frame is taken --after the start, but never while the join is
-	// still on its way (a slow machine would otherwise photograph
-	// "Connecting…"); a failed join is photographed with its message.
+	// The frame is taken --after the join (or the start, when the join
+	// failed: then with its message), never while the join is still on
+	// its way.
 	if j, ok := g.scene.(*joinScene); ok && j.pending != nil {
 		return
 	}
