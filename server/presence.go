@@ -68,6 +68,13 @@ func (r *room) exit(ss *session, self wire.RosterEntry, left bool, st drill.Stat
 	r.broadcastLocked(ss, self)
 }
 
+// empty reports whether no session is in the room.
+func (r *room) empty() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.sessions) == 0
+}
+
 // overlay marks the away slots in a roster (the Welcome's).
 func (r *room) overlay(es []wire.RosterEntry) {
 	r.mu.Lock()

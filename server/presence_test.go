@@ -66,7 +66,7 @@ func isRoster(slot uint32, flags uint8) func(wire.Message) bool {
 // participant as a Phase message — running, paused, running, ended — and
 // the end comes before the Results.
 func TestPhaseMessages(t *testing.T) {
-	addr, hash, _, e, fac := liveServer(t)
+	addr, hash, srv, e, fac := liveServer(t)
 	f, _ := dial(t, addr, hash, wire.Hello{Role: wire.RoleFacilitator, JoinCode: e.Code, FacToken: fac})
 	p, w := dial(t, addr, hash, wire.Hello{Role: wire.RoleParticipant, JoinCode: e.Code, Name: "小明"})
 	if w == nil || w.Phase != wire.PhaseLobby {
@@ -94,6 +94,18 @@ func TestPhaseMessages(t *testing.T) {
 	p.until("results", func(m wire.Message) bool { _, ok := m.(*wire.Results); return ok })
 	if len(got) != 4 {
 		t.Fatalf("phases %v", got)
+	}
+	// Once everyone has gone the server forgets the ended drill's room.
+	p.conn.CloseWithError(0, "")
+	f.conn.CloseWithError(0, "")
+	for i := 0; ; i++ {
+		if _, ok := srv.rooms.Load(e); !ok {
+			break
+		}
+		if i == 1000 {
+			t.Fatal("the ended drill's room is kept")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 

@@ -166,7 +166,11 @@ func (s *Server) handle(ctx context.Context, c transport.Conn) {
 		return
 	}
 	ss.run(ctx, fr)
-	ss.room.exit(ss, ss.self, ss.left.Load(), ss.entry.Drill.State())
+	st := ss.entry.Drill.State()
+	ss.room.exit(ss, ss.self, ss.left.Load(), st)
+	if st == drill.Ended && ss.room.empty() {
+		s.rooms.CompareAndDelete(ss.entry, ss.room) // the drill is over: forget who was connected
+	}
 }
 
 // addressKey is the join-code limiter's key for a client: its IP without
