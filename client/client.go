@@ -135,23 +135,24 @@ type Client struct {
 		dropped, decoded, skipped, decodeErr, poses, unknownAcks, reconnects, snapBytes atomic.Uint64
 	}
 
-	mu       sync.Mutex
-	buf      *Buffer
-	info     Info
-	terrain  Terrain
-	cur      *link // nil while disconnected
-	lastErr  error
-	closed   bool
-	latest   *wire.State
-	fields   [2]*wire.Field
-	fieldVer uint64
-	roster   map[uint32]wire.RosterEntry
-	phase    wire.Phase
-	intent   wire.Pose
-	poseSeq  uint64
-	seq      uint64 // choices and commands
-	choices  map[uint64]*pendingChoice
-	cmds     map[uint64]chan cmdReply
+	mu        sync.Mutex
+	buf       *Buffer
+	info      Info
+	terrain   Terrain
+	cur       *link // nil while disconnected
+	lastErr   error
+	closed    bool
+	latest    *wire.State
+	fields    [2]*wire.Field
+	fieldVer  uint64
+	roster    map[uint32]wire.RosterEntry
+	phase     wire.Phase
+	phaseTick uint64 // the tick of the phase's source (Welcome, Phase message, snapshot)
+	intent    wire.Pose
+	poseSeq   uint64
+	seq       uint64 // choices and commands
+	choices   map[uint64]*pendingChoice
+	cmds      map[uint64]chan cmdReply
 }
 
 type pendingChoice struct {
@@ -448,8 +449,10 @@ func (c *Client) setState(st *wire.State) {
 	}
 }
 
-// setPhase notes the drill's phase; c.mu is held.
+// setPhase notes the drill's phase from the Welcome or a Phase message,
+// which are authoritative and come in order on the stream; c.mu is held.
 func (c *Client) setPhase(p wire.Phase, tick uint64) (Event, bool) {
+	c.phaseTick = tick
 	if p == c.phase {
 		return nil, false
 	}

@@ -119,12 +119,25 @@ func (c *Client) snapshot(l *link, p []byte) {
 	}
 	c.counters.decoded.Add(1)
 	c.setState(st)
-	ev, changed := c.setPhase(st.Globals.Phase, st.Tick)
+	ev, changed := c.snapshotPhase(st.Globals.Phase, st.Tick)
 	c.buf.Push(st, now) // under c.mu: the stream and datagram readers push in decode order
 	c.mu.Unlock()
 	if changed {
 		c.emit(ev)
 	}
+}
+
+// snapshotPhase notes the phase in a snapshot's globals — for a client
+// that missed nothing this only repeats the Phase messages — unless the
+// Welcome or a Phase message spoke for the same or a later tick, or the
+// drill has ended: the drill's last snapshot (still "running", at the
+// final tick) can arrive as a datagram after the stream's Phase(ended)
+// and must not undo it. c.mu is held.
+func (c *Client) snapshotPhase(p wire.Phase, tick uint64) (Event, bool) {
+	if c.phase == wire.PhaseEnded || tick <= c.phaseTick {
+		return nil, false
+	}
+	return c.setPhase(p, tick)
 }
 
 // choiceAcked resolves a pending choice; an ack of a seq that is not
