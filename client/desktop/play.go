@@ -363,9 +363,25 @@ func (p *playScene) drawToasts(g *game, dst *ebiten.Image, top float64) {
 func (p *playScene) drawRoster(g *game, dst *ebiten.Image, top float64) {
 	roster := p.s.c.Roster()
 	x, y := 10.0, top+44
-	fillRect(dst, rect{x, y, 260, float64(len(roster))*22 + 36}, panel)
-	drawText(dst, fmt.Sprintf("%s (%d)", p.lang.T("participants"), len(roster)), g.face(17), x+10, y+6, white)
+	// A class of 40 does not fit a laptop screen: as many rows as fit,
+	// then how many more.
+	fit := max(1, int((float64(g.h)-y-120)/22))
+	more := 0
+	if len(roster) > fit {
+		roster, more = roster[:fit-1], len(roster)-(fit-1)
+	}
+	rows := len(roster)
+	if more > 0 {
+		rows++
+	}
+	fillRect(dst, rect{x, y, 260, float64(rows)*22 + 36}, panel)
+	drawText(dst, fmt.Sprintf("%s (%d)", p.lang.T("participants"), len(roster)+more), g.face(17), x+10, y+6, white)
 	y += 32
+	defer func() {
+		if more > 0 {
+			drawText(dst, fmt.Sprintf("+%d …", more), g.face(15), x+10, y, muted)
+		}
+	}()
 	for _, e := range roster {
 		c := color.Color(white)
 		st := ""
