@@ -587,6 +587,9 @@ const poseGap = time.Second / 50
 func (b *netBot) poseLoop(ctx context.Context, conn transport.ClientConn) {
 	t := time.NewTicker(poseGap)
 	defer t.Stop()
+	b.wmu.Lock()
+	out := b.out // this connection's, set before its Hello
+	b.wmu.Unlock()
 	var pinged time.Time
 	var nonce uint64
 	for {
@@ -621,10 +624,10 @@ func (b *netBot) poseLoop(ctx context.Context, conn transport.ClientConn) {
 			if now.Sub(pinged) >= time.Second {
 				pinged = now
 				nonce++
-				_ = b.send(&wire.Ping{Nonce: nonce})
+				_ = sendOn(out, &wire.Ping{Nonce: nonce})
 			}
 			for i := range again {
-				_ = b.send(&again[i])
+				_ = sendOn(out, &again[i])
 			}
 		}
 	}
@@ -697,6 +700,12 @@ func (b *netBot) send(m wire.Message) error {
 	b.wmu.Lock()
 	out := b.out
 	b.wmu.Unlock()
+	return sendOn(out, m)
+}
+
+// sendOn queues m for one connection's writer (a loop of an earlier
+// connection must not put a late ping before the next one's Hello).
+func sendOn(out chan<- []byte, m wire.Message) error {
 	select {
 	case out <- wire.AppendFrame(nil, m):
 		return nil
