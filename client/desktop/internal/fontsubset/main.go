@@ -49,17 +49,31 @@ func main() {
 }
 
 // Needed returns every character the client may show, sorted: printable
-// ASCII, Latin-1 and general punctuation, and every non-ASCII character
-// in the sources' .go, .yaml and .json files, plus Extra.
+// ASCII, some symbols, Extra, and every non-ASCII character in the
+// Sources' .go, .yaml and .json files.
 func Needed(root string) ([]rune, error) {
+	rs, err := collect(root, Sources...)
+	if err != nil {
+		return nil, err
+	}
 	set := map[rune]bool{}
+	for _, r := range rs {
+		set[r] = true
+	}
 	for r := rune(0x20); r < 0x7f; r++ {
 		set[r] = true
 	}
 	for _, r := range "°×→←↑↓–—‘’“”…·✓◐○◎●▲◆△⚠" + Extra {
 		set[r] = true
 	}
-	for _, dir := range Sources {
+	return sorted(set), nil
+}
+
+// collect returns the displayable non-ASCII characters of the .go (not
+// tests), .yaml and .json files under the directories, sorted.
+func collect(root string, dirs ...string) ([]rune, error) {
+	set := map[rune]bool{}
+	for _, dir := range dirs {
 		err := filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return err
@@ -83,12 +97,16 @@ func Needed(root string) ([]rune, error) {
 			return nil, err
 		}
 	}
+	return sorted(set), nil
+}
+
+func sorted(set map[rune]bool) []rune {
 	out := make([]rune, 0, len(set))
 	for r := range set {
 		out = append(out, r)
 	}
 	slices.Sort(out)
-	return out, nil
+	return out
 }
 
 // AddText adds the displayable non-ASCII characters of s (not superscripts,
