@@ -61,7 +61,16 @@ func TestLoadtestSmall(t *testing.T) {
 			if r.Participants != 6 || r.Drills != 2 || r.TickHz != 20 {
 				t.Errorf("participants %d drills %d tick_hz %d, want 6, 2, 20", r.Participants, r.Drills, r.TickHz)
 			}
-			if r.Tick.Source != tc.source || r.Tick.N == 0 || r.Tick.P50 <= 0 || r.Tick.P99 < r.Tick.P50 || r.Tick.Max < r.Tick.P99 {
+			// The histogram says −1 for "beyond its last bucket (100 ms)":
+			// a real answer on a starved machine (or under -race).
+			beyond := func(v float64) float64 {
+				if v == -1 && tc.source == "histogram" {
+					return 1e9
+				}
+				return v
+			}
+			p50, p99 := beyond(r.Tick.P50), beyond(r.Tick.P99)
+			if r.Tick.Source != tc.source || r.Tick.N == 0 || p50 <= 0 || p99 < p50 || tc.source == "exact" && r.Tick.Max < p99 {
 				t.Errorf("tick times %+v", r.Tick)
 			}
 			// Two drills at 20 Hz for ~3 s: about 120 ticks between the reads

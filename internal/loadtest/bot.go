@@ -67,8 +67,8 @@ func (b *bot) ownHeading() (uint16, bool) {
 // driver walks every bot and watches for echoes from one goroutine: a
 // timer per bot would cost a thousand wake-ups where one loop costs one.
 type driver struct {
+	mu      sync.Mutex // guards bots: drills start one after another
 	bots    []*bot
-	running atomic.Bool // walk only while the drills run
 	measure atomic.Bool // record latencies only inside the window
 	echo    latencies
 	lost    atomic.Int64
@@ -85,13 +85,26 @@ func (d *driver) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if !d.running.Load() {
-				continue
-			}
 			now := time.Now()
+			d.mu.Lock()
 			for _, b := range d.bots {
 				d.drive(b, now)
 			}
+			d.mu.Unlock()
+		}
+	}
+}
+
+// add starts the bots of a drill that has just started (nil entries are
+// bots that could not join).
+func (d *driver) add(bots []*bot) {
+	now := time.Now()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, b := range bots {
+		if b != nil {
+			b.next = now
+			d.bots = append(d.bots, b)
 		}
 	}
 }
@@ -131,6 +144,7 @@ type answerer struct {
 	measure *atomic.Bool
 	lat     *latencies
 	refused *atomic.Int64
+	stopped *atomic.Bool
 	wg      *sync.WaitGroup
 	ctx     context.Context
 }
@@ -143,17 +157,17 @@ func (a *answerer) onEvent(ev client.Event) {
 	a.mu.Lock()
 	c := a.c
 	a.mu.Unlock()
-	if c == nil {
-		return
+	if c == nil || a.stopped.Load() {
+		return // not joined yet, or the run is being counted (WaitGroup: no Add during Wait)
 	}
 	a.wg.Add(1)
 	go func() { // OnEvent must not block
 		defer a.wg.Done()
 		ctx, cancel := context.WithTimeout(a.ctx, 10*time.Second)
 		defer cancel()
-		start := time.Now()
+		start, inWindow := time.Now(), a.measure.Load() // counted if asked inside the window
 		ack, err := c.Choose(ctx, wire.ChoiceAnswer, p.Inject, p.Options[0].ID)
-		if !a.measure.Load() {
+		if !inWindow {
 			return
 		}
 		if err != nil || ack.Result != wire.Accepted {

@@ -135,53 +135,53 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	var drills []*drillRun
 	defer func() { closeAll(drills) }()
 
-	// 1. Drills and their facilitators.
+	// Drill by drill, as classes arrive: create it, its facilitator
+	// connects, its bots join (Dials at a time: a thousand handshakes at
+	// once would only measure the handshake storm), the facilitator starts
+	// it and its bots begin to walk. Drills that wait in the lobby for the
+	// last class would only make the join slower on a busy machine.
 	// One terrain cache for every bot, as each pupil's device keeps the map
 	// after its first drill: the load is the drill, not 1,000 maps.
 	cache := &client.MemoryCache{}
-	for i := range cfg.Drills {
-		cr, err := a.create(ctx, cfg.Scenario, cfg.Source, cfg.Seed+uint64(i))
-		if err != nil {
-			return nil, err
-		}
-		d := &drillRun{created: cr}
-		drills = append(drills, d)
-		d.fac, err = client.Dial(ctx, client.Options{Addr: cfg.Addr, CertHash: cfg.CertHash, JoinCode: cr.JoinCode,
-			Name: "facilitator", Lang: "en", Role: wire.RoleFacilitator, FacilitatorToken: cr.FacilitatorToken,
-			Datagrams: true, TerrainCache: cache, OnEvent: func(client.Event) {}})
-		if err != nil {
-			return nil, fmt.Errorf("loadtest: facilitator of drill %d: %w", i+1, err)
-		}
-	}
-	prompt := cfg.Prompt
-	if prompt == "" {
-		prompt = firstPrompt(drills[0].fac)
-	}
-	fmt.Fprintf(cfg.Log, "loadtest: %d drills of %s created; connecting %d bots\n", cfg.Drills, cfg.Scenario, cfg.Drills*cfg.PerDrill)
-
-	// 2. Bots, Dials at a time: a thousand handshakes at once would only
-	// measure the handshake storm.
 	drv := &driver{}
+	go drv.run(ctx)
 	var measure atomic.Bool
 	var answers latencies
 	var refused atomic.Int64
 	var answering sync.WaitGroup
+	var noMore atomic.Bool
 	defer answering.Wait()
 	joinStart := time.Now()
 	sem := make(chan struct{}, cfg.Dials)
 	var mu sync.Mutex
 	var joinErr error
 	var joined atomic.Int64
-	var wg sync.WaitGroup
-	for di, d := range drills {
+	prompt := cfg.Prompt
+	for di := range cfg.Drills {
+		cr, err := a.create(ctx, cfg.Scenario, cfg.Source, cfg.Seed+uint64(di))
+		if err != nil {
+			return nil, err
+		}
+		d := &drillRun{created: cr}
+		drills = append(drills, d)
+		d.fac, err = dialBot(ctx, client.Options{Addr: cfg.Addr, CertHash: cfg.CertHash, JoinCode: cr.JoinCode,
+			Name: "facilitator", Lang: "en", Role: wire.RoleFacilitator, FacilitatorToken: cr.FacilitatorToken,
+			Datagrams: true, TerrainCache: cache, OnEvent: func(client.Event) {}})
+		if err != nil {
+			return nil, fmt.Errorf("loadtest: facilitator of drill %d: %w", di+1, err)
+		}
+		if prompt == "" {
+			prompt = firstPrompt(d.fac)
+		}
 		d.bots = make([]*bot, cfg.PerDrill)
+		var wg sync.WaitGroup
 		for bi := range cfg.PerDrill {
 			wg.Add(1)
 			sem <- struct{}{}
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
-				an := &answerer{measure: &measure, lat: &answers, refused: &refused, wg: &answering, ctx: ctx}
+				an := &answerer{measure: &measure, lat: &answers, refused: &refused, stopped: &noMore, wg: &answering, ctx: ctx}
 				c, err := dialBot(ctx, client.Options{Addr: cfg.Addr, CertHash: cfg.CertHash, JoinCode: d.JoinCode,
 					Name: fmt.Sprintf("load-%02d-%02d", di+1, bi+1), Lang: "zh-CN", Datagrams: true,
 					TerrainCache: cache, OnEvent: an.onEvent})
@@ -205,16 +205,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				}
 			}()
 		}
-	}
-	wg.Wait()
-	joinTook := time.Since(joinStart)
-	for _, d := range drills {
-		for _, b := range d.bots {
-			if b != nil {
-				drv.bots = append(drv.bots, b)
-			}
+		wg.Wait()
+		if _, err := d.command(ctx, wire.Command{Op: wire.OpStart}); err != nil {
+			return nil, fmt.Errorf("loadtest: starting drill %d: %w", di+1, err)
 		}
+		drv.add(d.bots)
 	}
+	joinTook := time.Since(joinStart)
 	// A few joins that fail on an overloaded machine are part of the
 	// result (reported); most failing means there is no load to measure.
 	want := cfg.Drills * cfg.PerDrill
@@ -223,20 +220,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	} else if failed > 0 {
 		fmt.Fprintf(cfg.Log, "loadtest: %d of %d bots could not join; going on without them: %v\n", failed, want, joinErr)
 	}
-	fmt.Fprintf(cfg.Log, "loadtest: %d bots joined in %.1f s; starting the drills\n", len(drv.bots), joinTook.Seconds())
-	go drv.run(ctx)
-
-	// 3. Start every drill, let the load settle, then measure.
-	for i, d := range drills {
-		if _, err := d.command(ctx, wire.Command{Op: wire.OpStart}); err != nil {
-			return nil, fmt.Errorf("loadtest: starting drill %d: %w", i+1, err)
-		}
-	}
-	now := time.Now()
-	for _, b := range drv.bots {
-		b.next = now
-	}
-	drv.running.Store(true)
+	fmt.Fprintf(cfg.Log, "loadtest: %d drills running with %d bots after %.1f s\n", len(drills), len(drv.bots), joinTook.Seconds())
 	if err := sleep(ctx, cfg.Warmup); err != nil {
 		return nil, err
 	}
@@ -245,7 +229,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	drv.running.Store(false)
+	noMore.Store(true)
+	answering.Wait() // answers asked in the window, however late their acks (≤ 10 s)
 	w.answers = answers.take()
 	w.refused = refused.Load()
 	rep := buildReport(cfg, w)
@@ -282,7 +267,7 @@ type window struct {
 	drills           []*drillRun
 	tickHz           int
 	prompt           string
-	promptsAnswered  int
+	promptFailed     int
 }
 
 func measureWindow(ctx context.Context, cfg Config, a *api, drills []*drillRun, drv *driver, measure *atomic.Bool, prompt string) (*window, error) {
@@ -323,7 +308,8 @@ loop:
 			if prompt != "" && prompt != "-" {
 				for _, d := range drills {
 					if _, err := d.command(ctx, wire.Command{Op: wire.OpInject, Inject: prompt}); err != nil {
-						return nil, fmt.Errorf("loadtest: firing %s: %w", prompt, err)
+						w.promptFailed++ // an overloaded server; reported, the load goes on
+						fmt.Fprintf(cfg.Log, "loadtest: firing %s in drill %s: %v\n", prompt, d.ID, err)
 					}
 				}
 			}

@@ -51,6 +51,7 @@ type Report struct {
 	Answer        Dist    `json:"answer_to_ack"` // Choose → ChoiceAck (journal synced)
 	AnswerRefused int64   `json:"answer_refused"`
 	Prompt        string  `json:"prompt"`
+	PromptFailed  int     `json:"prompt_failed"`   // drills whose facilitator could not fire it
 	SnapsPerSec   float64 `json:"snapshots_per_s"` // decoded, per participant
 	Skipped       uint64  `json:"snapshots_skipped"`
 	DecodeErrors  uint64  `json:"decode_errors"`
@@ -154,6 +155,7 @@ func buildReport(cfg Config, w *window) *Report {
 	r.Answer, r.AnswerRefused = distOf(w.answers), w.refused
 	r.SnapsPerSec, r.Skipped, r.DecodeErrors = round1(w.snapsPerSec), w.skipped, w.decErr
 	r.Reconnects = w.reconnects
+	r.PromptFailed = w.promptFailed
 
 	r.Server.DatagramsDropped = delta(w.before, w.after, "rescuedrill_datagrams_dropped_total")
 	r.Server.FramesDropped = delta(w.before, w.after, "rescuedrill_subscriber_frames_dropped_total")
