@@ -222,21 +222,11 @@ func TestWebHeadsetJoinsAndChooses(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitJS(t, ctx, "the prompt panel", `window.__drill.prompt !== null && window.__drillPromptTargets().length === 3`)
-	// Aim the right controller from chest height at the "stairs" option:
-	// the controller's −z axis is its ray; q rotates (0,0,−1) onto d.
-	aim := `(() => {
-	  const tg = window.__drillPromptTargets().find((o) => o.id === 'stairs');
-	  const c = window.__xrDevice.controllers.right;
-	  const from = { x: 0.2, y: 1.3, z: 0 };
-	  let d = { x: tg.x - tg.rig.x - from.x, y: tg.y - tg.rig.y - from.y, z: tg.z - tg.rig.z - from.z };
-	  const n = Math.hypot(d.x, d.y, d.z); d = { x: d.x / n, y: d.y / n, z: d.z / n };
-	  let q = { x: d.y, y: -d.x, z: 0, w: 1 - d.z };
-	  const m = Math.hypot(q.x, q.y, q.z, q.w); q = { x: q.x / m, y: q.y / m, z: q.z / m, w: q.w / m };
-	  c.position.set(from.x, from.y, from.z);
-	  c.quaternion.set(q.x, q.y, q.z, q.w);
-	  return true;
-	})()`
-	evalJS(t, ctx, aim)
+	// World-locked in front of the participant: within a couple of metres.
+	waitJS(t, ctx, "the panel near the participant", nearPanel)
+	// Aim the right controller from chest height at the "stairs" option
+	// of the world-locked panel.
+	evalJS(t, ctx, aimAt("controllers.right", "stairs"))
 	time.Sleep(300 * time.Millisecond) // a few XR frames with the new pose
 	press := func(v int) {
 		evalJS(t, ctx, fmt.Sprintf(`window.__xrDevice.controllers.right.updateButtonValue('trigger', %d)`, v))
@@ -267,6 +257,9 @@ func TestWebHeadsetJoinsAndChooses(t *testing.T) {
 	// of a turn).
 	evalJS(t, ctx, `window.__xrDevice.quaternion.set(0, -Math.SQRT1_2, 0, Math.SQRT1_2)`)
 	waitJS(t, ctx, "the server's heading east", `Math.abs(window.__drill.self.heading - 256) <= 3`)
+	// The head pose the Pose carries is relative to the feet: eye height,
+	// within arm's reach horizontally.
+	waitJS(t, ctx, "a head pose at eye height", `(({x, y, z}) => y > 1200 && y < 2000 && Math.abs(x) < 1000 && Math.abs(z) < 1000)(window.__drill.lastHead)`)
 
 	// Smooth locomotion: the left thumbstick pushed forward walks the
 	// participant the way the head looks (east) in the server's world.
@@ -303,6 +296,36 @@ func TestWebHeadsetJoinsAndChooses(t *testing.T) {
 	waitJS(t, ctx, "a teleport target on the ground", `window.__drill.teleports === 1`)
 	waitJS(t, ctx, "the walk to the target (5 m east)", fmt.Sprintf(`!window.__drill.walking && window.__drill.self.x > %d + 4*64`, x1))
 
+	// Hand tracking: the controllers are put down, the right hand's ray
+	// points at the "around" option of the next prompt and pinches.
+	// The participant comes to a stop (the server's position stays put
+	// for a second) before the prompt's panel is placed in front of them.
+	for prev, still := int64(-1), 0; still < 5; time.Sleep(200 * time.Millisecond) {
+		x, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`window.__drill.self.x * 100000 + window.__drill.self.y`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x == prev {
+			still++
+		} else {
+			still = 0
+		}
+		prev = x
+	}
+	evalJS(t, ctx, `window.__xrDevice.primaryInputMode = 'hand'`)
+	if err := e.Drill.Inject(context.Background(), "q_underpass"); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the second prompt panel", `window.__drill.prompt?.inject === 'q_underpass' && window.__drillPromptTargets().length === 2`)
+	waitJS(t, ctx, "the second panel near the participant", nearPanel)
+	evalJS(t, ctx, aimAt("hands.right", "around"))
+	time.Sleep(300 * time.Millisecond)
+	for _, v := range []int{1, 0} {
+		evalJS(t, ctx, fmt.Sprintf(`window.__xrDevice.hands.right.updatePinchValue(%d)`, v))
+		time.Sleep(400 * time.Millisecond)
+	}
+	waitJS(t, ctx, "the pinch's ChoiceAck", `window.__drill.acks.some((a) => a.action === 'q_underpass' && a.target === 'around' && a.result === 0)`)
+
 	// The tabletop: leave VR, enter immersive-ar; the drill shrinks to a
 	// model about a metre across in front of the viewer.
 	evalJS(t, ctx, `window.__drillXRSession().end(); window.__xrDevice.quaternion.set(0, 0, 0, 1)`)
@@ -328,6 +351,28 @@ func TestWebHeadsetJoinsAndChooses(t *testing.T) {
 	if looks == 0 || moves == 0 {
 		t.Errorf("the drill applied %d looks east and %d moves east from the headset", looks, moves)
 	}
+}
+
+// nearPanel is true when every prompt option panel is within 3 m of the
+// participant's feet.
+const nearPanel = `window.__drillPromptTargets().every((o) => Math.hypot(o.x - o.rig.x, o.y - o.rig.y, o.z - o.rig.z) < 3)`
+
+// aimAt is JavaScript that points an emulated input's ray (IWER
+// "controllers.right", "hands.right") from chest height at the prompt
+// option id: the ray is the input's −z axis, and q rotates (0,0,−1) onto
+// the direction d.
+func aimAt(input, option string) string {
+	return fmt.Sprintf(`(() => {
+	  const tg = window.__drillPromptTargets().find((o) => o.id === %q);
+	  const c = window.__xrDevice.%s;
+	  const from = { x: 0.2, y: 1.3, z: 0 };
+	  let d = { x: tg.x - tg.rig.x - from.x, y: tg.y - tg.rig.y - from.y, z: tg.z - tg.rig.z - from.z };
+	  const n = Math.hypot(d.x, d.y, d.z); d = { x: d.x / n, y: d.y / n, z: d.z / n };
+	  let q = { x: d.y, y: -d.x, z: 0, w: 1 - d.z };
+	  const m = Math.hypot(q.x, q.y, q.z, q.w);
+	  c.position.set(from.x, from.y, from.z);
+	  c.quaternion.set(q.x / m, q.y / m, q.z / m, q.w / m);
+	})()`, option, input)
 }
 
 // TestWebConsoleRunsADrill drives the facilitator console: an uploaded

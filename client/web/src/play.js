@@ -215,19 +215,28 @@ function xrControllers() {
     c.add(line);
     c.addEventListener('connected', (e) => { c.userData.source = e.data; });
     c.addEventListener('disconnected', () => { c.userData.source = null; });
-    c.addEventListener('select', () => {
-      const ray = new THREE.Raycaster();
-      const m = new THREE.Matrix4().extractRotation(c.matrixWorld);
-      ray.ray.origin.setFromMatrixPosition(c.matrixWorld);
-      ray.ray.direction.set(0, 0, -1).applyMatrix4(m);
-      state.xrSelects = (state.xrSelects || 0) + 1;
-      pickWith(ray, true);
-    });
     rig.add(c);
     controllers.push(c);
     const hand = renderer.xr.getHand(i);
     rig.add(hand);
   }
+}
+
+// onXRSelect casts the ray of the input source that selected (trigger,
+// pinch, gaze-and-pinch) from its pose in the event's own frame: the
+// controller objects' matrices are only as fresh as the last rendered
+// frame, which on a slow device may be before the hand moved.
+function onXRSelect(ev) {
+  const pose = ev.frame.getPose(ev.inputSource.targetRaySpace, renderer.xr.getReferenceSpace());
+  if (!pose) return;
+  const { position: p, orientation: o } = pose.transform;
+  const ray = new THREE.Raycaster();
+  ray.ray.origin.set(p.x, p.y, p.z).add(rig.position);
+  ray.ray.direction.set(0, 0, -1).applyQuaternion(tmpQ.set(o.x, o.y, o.z, o.w));
+  state.xrSelects = (state.xrSelects || 0) + 1;
+  // The last select's ray (world coordinates), for tests and debugging.
+  state.lastRay = { from: ray.ray.origin.toArray().map((v) => +v.toFixed(2)), dir: ray.ray.direction.toArray().map((v) => +v.toFixed(2)), mode: ev.inputSource.targetRayMode, hand: !!ev.inputSource.hand };
+  pickWith(ray, true);
 }
 
 // pickWith acts on what a ray hits first: a prompt option, an object (an
@@ -294,6 +303,7 @@ async function enterXR(mode) {
     ds.scene.fog = null;
   }
   window.__drillXRSession = () => session;
+  session.addEventListener('select', onXRSelect);
   session.addEventListener('end', () => {
     state.xr = null;
     state.tabletopSpan = 0;
@@ -328,9 +338,12 @@ function frame(_, xrFrame) {
   if (renderer.xr.isPresenting && xrFrame) {
     // Gaze: the head's yaw is the heading, so looking at a cue counts.
     const xrCam = renderer.xr.getCamera();
-    xrCam.getWorldDirection(fwd);
+    // (its last rendered world matrix: getWorldDirection would recompute
+    // it without the rig, for everything that reads it later too)
+    fwd.setFromMatrixColumn(xrCam.matrixWorld, 2).negate();
     yaw = Math.atan2(fwd.x, -fwd.z); // clockwise from north (−z)
     head = xrPose(xrCam);
+    state.lastHead = head;
     // Smooth locomotion: a thumbstick moves relative to where the head looks.
     for (const c of controllers) {
       const gp = c.userData.source?.gamepad;
@@ -394,11 +407,12 @@ function rotate(x, y, yaw) {
   return n > 1 ? { x: east / n, y: south / n } : { x: east, y: south };
 }
 
-const tmpQ = new THREE.Quaternion(), tmpP = new THREE.Vector3();
-// xrPose is an object's pose relative to the feet (mm, x east, y up, z south).
+const tmpQ = new THREE.Quaternion(), tmpP = new THREE.Vector3(), tmpS = new THREE.Vector3();
+// xrPose is an object's pose relative to the feet (mm, x east, y up, z
+// south), from its last rendered world matrix (getWorldPosition would
+// recompute the XR camera's without the rig).
 function xrPose(o) {
-  o.getWorldPosition(tmpP);
-  o.getWorldQuaternion(tmpQ);
+  o.matrixWorld.decompose(tmpP, tmpQ, tmpS);
   tmpP.sub(rig.position);
   const mm = (v) => Math.max(-32768, Math.min(32767, Math.round(v * 1000)));
   return { x: mm(tmpP.x), y: mm(tmpP.y), z: mm(tmpP.z), rot: packQuat(tmpQ.x, tmpQ.y, tmpQ.z, tmpQ.w) };
@@ -413,9 +427,18 @@ const promptMeshes = [];
 // participant looks now; it stays there as they move (it does not follow
 // the head), as a sign would.
 function worldLocked(obj, up = 0) {
-  const cam = renderer.xr.isPresenting ? renderer.xr.getCamera() : camera;
-  cam.getWorldPosition(tmpP);
-  cam.getWorldDirection(fwd);
+  // The head's pose relative to the feet (the rig) plus where the feet
+  // are now: world matrices are only refreshed when a frame renders, which
+  // may be a while ago on a slow device while the participant walks.
+  if (renderer.xr.isPresenting) {
+    const m = renderer.xr.getCamera().matrix;
+    tmpP.setFromMatrixPosition(m);
+    fwd.setFromMatrixColumn(m, 2).negate();
+  } else {
+    tmpP.copy(camera.position);
+    fwd.set(0, 0, -1).applyQuaternion(camera.quaternion);
+  }
+  tmpP.add(rig.position);
   fwd.y = 0; fwd.normalize();
   obj.position.copy(tmpP).addScaledVector(fwd, 1.5);
   obj.position.y = tmpP.y + up;
