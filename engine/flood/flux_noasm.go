@@ -14,7 +14,7 @@ func (m *Model) fluxYSIMD(r, c0, c1 int, k *fluxConsts) uint64 {
 	panic("flood: no SIMD flux kernel on this architecture")
 }
 
-func updateSIMD(h, xw, yn, ys, rain []float64, n int, dtdx, dt, hmax float64) float64 {
+func updateSIMD(h, xw, yn, ys, rain, drained []float64, n int, dtdx, dt, drainDt, hmax float64) float64 {
 	panic("flood: no SIMD update kernel on this architecture")
 }
 

@@ -36,7 +36,7 @@ func TestSIMDMatchesGo(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if i%5 == 2 { // drains: the portable update only
+			if i%5 == 2 { // drains: the drained depths summed in order
 				if err := m.SetDrains(1e-6); err != nil {
 					t.Fatal(err)
 				}
@@ -140,6 +140,9 @@ func diffState(a, b *Model) string {
 	}
 	if math.Float64bits(a.hmax) != math.Float64bits(b.hmax) {
 		return fmt.Sprintf("hmax: %v vs %v", a.hmax, b.hmax)
+	}
+	if a.drained != b.drained || a.in != b.in || a.out != b.out {
+		return fmt.Sprintf("budget: drained %v vs %v, in %v vs %v, out %v vs %v", a.drained, b.drained, a.in, b.in, a.out, b.out)
 	}
 	return ""
 }

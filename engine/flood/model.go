@@ -69,8 +69,9 @@ type Model struct {
 	// north of row r, for this sweep (scratch, set by fluxRow): the
 	// limiter skips every cell too deep to be emptied by them.
 	qmaxX, qmaxY []float64
-	full         bool // test hook: sweep the whole grid
-	portable     bool // test hook: no SIMD flux kernel (flux.go)
+	drainedRow   []float64 // scratch: depth drained per cell of a row (cells_amd64.s)
+	full         bool      // test hook: sweep the whole grid
+	portable     bool      // test hook: no SIMD flux kernel (flux.go)
 
 	initial          float64
 	in, out, drained kahan
@@ -134,6 +135,8 @@ func New(nx, ny int, dx float64, bed, manning []float64, blocked []bool, p Param
 		ahi:     make([]int32, ny),
 		qmaxX:   make([]float64, ny),
 		qmaxY:   make([]float64, ny+1),
+
+		drainedRow: make([]float64, nx),
 	}
 	if blocked != nil {
 		copy(m.blocked, blocked)

@@ -378,13 +378,19 @@ func (m *Model) updateRow(r int, dt, dtdx float64) float64 {
 	drainDt := m.drain * dt
 	drained := 0.0
 	j0 := 0
-	if n4 := n &^ 3; drainDt == 0 && n4 > 0 && simdFlux && !m.portable {
-		// Four cells at a time (cells_amd64.s); the rest below.
+	if n4 := n &^ 3; n4 > 0 && simdFlux && !m.portable {
+		// Four cells at a time (cells_amd64.s); the rest below. The
+		// drained depths are summed here, in cell order, as below.
 		var rain []float64
 		if m.rain != nil {
 			rain = m.rain[r*nx+lo : r*nx+hi]
 		}
-		hmax = updateSIMD(h, m.qx[fo:fo+n+1], yn, ys, rain, n4, dtdx, dt, hmax)
+		hmax = updateSIMD(h, m.qx[fo:fo+n+1], yn, ys, rain, m.drainedRow, n4, dtdx, dt, drainDt, hmax)
+		if drainDt > 0 {
+			for _, d := range m.drainedRow[:n4] {
+				drained += d
+			}
+		}
 		j0 = n4
 	}
 	if m.rain == nil && drainDt == 0 {
