@@ -444,8 +444,8 @@ func TestWebConsoleRunsADrill(t *testing.T) {
 // TestWebPlainViewWarningAndPrompt is the laptop / phone path: no WebXR
 // emulation, the plain 3-D view. A red rainstorm warning shows as a red
 // panel (page and world-locked) with a sound, in Chinese; the
-// participant walks with the keyboard and answers a prompt with the
-// page's button.
+// participant clicks the power switch (an act), walks with the keyboard
+// and answers a prompt with the page's button.
 func TestWebPlainViewWarningAndPrompt(t *testing.T) {
 	ds, base := webServer(t)
 	ctx := browser(t, ds)
@@ -470,6 +470,14 @@ func TestWebPlainViewWarningAndPrompt(t *testing.T) {
 	if err != nil || !strings.Contains(title, "红色") {
 		t.Errorf("warning title %q (%v), want the Chinese red warning", title, err)
 	}
+	// Click the shop's mains switch in view: an act on it, acknowledged.
+	waitJS(t, ctx, "the switch in view", `window.__drillScreenOf('shop_power')?.inView === true`)
+	evalJS(t, ctx, `(() => {
+	  const p = window.__drillScreenOf('shop_power'), el = document.querySelector('#view canvas');
+	  for (const type of ['pointerdown', 'pointerup']) el.dispatchEvent(new PointerEvent(type, { clientX: p.x, clientY: p.y, bubbles: true }));
+	})()`)
+	waitJS(t, ctx, "the act acknowledged", `window.__drill.acks.some((a) => a.kind === 'act' && a.action === 'switch_off_power' && a.target === 'shop_power' && a.result === 0)`)
+
 	// Walk north with the keyboard (W): the server moves the participant.
 	y0, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__drill.self.y`))
 	if err != nil {
@@ -494,8 +502,12 @@ func TestWebPlainViewWarningAndPrompt(t *testing.T) {
 	for _, in := range app.Inputs {
 		answered = answered || (in.Kind == engine.InputAnswer && in.Action == "q_underpass" && in.Target == "around")
 	}
-	if !answered {
-		t.Errorf("the drill did not apply the answer: %+v", app.Inputs)
+	acted := false
+	for _, in := range app.Inputs {
+		acted = acted || (in.Kind == engine.InputAct && in.Action == "switch_off_power" && in.Target == "shop_power")
+	}
+	if !answered || !acted {
+		t.Errorf("the drill applied the answer: %v, the act: %v; inputs %+v", answered, acted, app.Inputs)
 	}
 
 	// A dropped connection: the page rejoins with its token, keeps its

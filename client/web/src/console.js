@@ -113,7 +113,10 @@ function showJoin(code, token) {
   state.joinURL = url;
   $('join-code').textContent = code;
   $('join-url').textContent = url;
-  $('token-note').textContent = `${S.token}: ${token}`;
+  // The token stays folded away: the console is often on the class's
+  // projector next to the QR code, and the token runs the drill.
+  $('token-show').textContent = S.token;
+  $('token-note').textContent = token;
   const qr = qrcode(0, 'M');
   qr.addData(url);
   qr.make();

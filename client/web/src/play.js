@@ -317,11 +317,14 @@ async function enterXR(mode) {
 
 // ---- per frame ----
 
-const clock = new THREE.Clock();
+let lastFrameAt = performance.now();
+const started = lastFrameAt;
 const fwd = new THREE.Vector3();
 function frame(_, xrFrame) {
   state.frames = (state.frames || 0) + 1;
-  const dt = Math.min(clock.getDelta(), 0.1);
+  const nowMs = performance.now();
+  const dt = Math.min((nowMs - lastFrameAt) / 1000, 0.1);
+  lastFrameAt = nowMs;
   const ents = interpolated();
   const tabletop = state.xr === 'immersive-ar';
   if (ents) {
@@ -332,7 +335,7 @@ function frame(_, xrFrame) {
       rig.position.set(x, ds.groundAt(x, z), z);
     }
   }
-  ds.setHeat(state.warnings[1], clock.elapsedTime);
+  ds.setHeat(state.warnings[1], (nowMs - started) / 1000);
 
   let move = { x: 0, y: 0 }, run = false, head = null, hands = null, yaw;
   if (renderer.xr.isPresenting && xrFrame) {
@@ -500,6 +503,17 @@ window.__drillPromptTargets = () => promptMeshes.map((m) => {
   m.getWorldPosition(v);
   return { id: m.userData.option.id, x: v.x, y: v.y, z: v.z, rig: { x: rig.position.x, y: rig.position.y, z: rig.position.z } };
 });
+
+// __drillScreenOf gives tests the page coordinates of an object's box, to
+// click it as a person would.
+window.__drillScreenOf = (id) => {
+  const p = ds.pickables.find((x) => x.object.id === id);
+  if (!p) return null;
+  const v = new THREE.Vector3();
+  p.mesh.getWorldPosition(v);
+  v.project(camera);
+  return { x: ((v.x + 1) / 2) * innerWidth, y: ((1 - v.y) / 2) * innerHeight, inView: Math.abs(v.x) < 1 && Math.abs(v.y) < 1 && v.z < 1 };
+};
 
 let audio;
 function onWarning(w) {
