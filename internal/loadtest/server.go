@@ -33,7 +33,8 @@ func newAPI(addr string, certHash [32]byte) *api {
 		tc = transport.PinnedTLS(certHash)
 		tc.NextProtos = nil
 	}
-	return &api{base: "https://" + addr, hc: &http.Client{Timeout: 20 * time.Second,
+	// A generous timeout: an overloaded server is what a load test makes.
+	return &api{base: "https://" + addr, hc: &http.Client{Timeout: 60 * time.Second,
 		Transport: &http.Transport{TLSClientConfig: tc, ForceAttemptHTTP2: true}}}
 }
 
@@ -47,7 +48,21 @@ type created struct {
 	TickHz           int    `json:"tick_hz"`
 }
 
+// create makes a drill, trying three times: under load the server may
+// answer late, and a create that timed out may still have made its drill
+// (harmless here: it sits in the lobby and is not counted).
 func (a *api) create(ctx context.Context, scenario string, source []byte, seed uint64) (created, error) {
+	var err error
+	for range 3 {
+		var c created
+		if c, err = a.createOnce(ctx, scenario, source, seed); err == nil || ctx.Err() != nil {
+			return c, err
+		}
+	}
+	return created{}, err
+}
+
+func (a *api) createOnce(ctx context.Context, scenario string, source []byte, seed uint64) (created, error) {
 	req := map[string]any{"scenario": scenario, "seed": seed}
 	if len(source) > 0 {
 		req["source"] = string(source)
