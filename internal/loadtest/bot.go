@@ -25,9 +25,10 @@ import (
 // stepped a tick with it, captured and encoded a snapshot, and the client
 // received and decoded it.
 type bot struct {
-	c    *client.Client
-	slot uint32
-	side time.Duration // how long one side of the square takes
+	c     *client.Client
+	slot  uint32
+	side  time.Duration // how long one side of the square takes
+	drill string        // its drill's ID
 
 	// Driven by the one driver goroutine only.
 	leg      int       // 0 east, 1 south, 2 west, 3 north

@@ -199,7 +199,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				c.StayConnected(ctx) // as a pupil's device would after a drop (counted)
 				// Sides of 1.5–2.5 s, spread so the turns do not come in step.
 				side := 1500*time.Millisecond + time.Duration((di*cfg.PerDrill+bi)*7919%1000)*time.Millisecond
-				d.bots[bi] = &bot{c: c, slot: uint32(c.Info().Slot), side: side, leg: 3}
+				d.bots[bi] = &bot{c: c, slot: uint32(c.Info().Slot), side: side, leg: 3, drill: cr.ID}
 				if n := joined.Add(1); n%200 == 0 {
 					fmt.Fprintf(cfg.Log, "loadtest: %d bots joined\n", n)
 				}
@@ -249,8 +249,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 // window is what was measured between the two scrapes.
 type window struct {
 	seconds          float64
-	ticksBefore      map[string]uint64
-	ticksAfter       map[string]uint64
+	ticksBefore      map[string]drillNow
+	ticksAfter       map[string]drillNow
+	endedEarly       int     // drills that ended inside the window (left out)
 	tickSeconds      float64 // between the two /api/drills reads
 	before, after    sample
 	tickExact        []time.Duration
@@ -287,6 +288,7 @@ func measureWindow(ctx context.Context, cfg Config, a *api, drills []*drillRun, 
 	start := time.Now()
 	stats0 := botStats(drv.bots)
 	prev := stats0
+	perSecond := make([][]float64, len(stats0))
 	drv.measure.Store(true)
 	measure.Store(true)
 	fmt.Fprintf(cfg.Log, "loadtest: measuring for %s\n", cfg.Duration)
@@ -317,7 +319,7 @@ loop:
 			cur := botStats(drv.bots)
 			dt := now.Sub(last).Seconds()
 			for i := range cur {
-				w.downSecond = append(w.downSecond, float64(cur[i].SnapshotBytes-prev[i].SnapshotBytes)*8/1000/dt)
+				perSecond[i] = append(perSecond[i], float64(cur[i].SnapshotBytes-prev[i].SnapshotBytes)*8/1000/dt)
 			}
 			prev, last = cur, now
 		case <-end.C:
@@ -340,8 +342,23 @@ loop:
 	if w.after, err = a.metrics(ctx); err != nil {
 		return nil, err
 	}
+	// A drill that ended inside the window (a join phase longer than the
+	// scenario) is left out with its bots: they no longer get snapshots.
+	ended := map[string]bool{}
+	for _, d := range drills {
+		if st, ok := w.ticksAfter[d.ID]; !ok || st.State != "running" {
+			ended[d.ID] = true
+			w.endedEarly++
+		}
+	}
 	var poses, snaps uint64
+	n := 0
 	for i := range stats1 {
+		if ended[drv.bots[i].drill] {
+			continue
+		}
+		n++
+		w.downSecond = append(w.downSecond, perSecond[i]...)
 		w.down = append(w.down, float64(stats1[i].SnapshotBytes-stats0[i].SnapshotBytes)*8/1000/w.seconds)
 		poses += stats1[i].PosesSent - stats0[i].PosesSent
 		snaps += stats1[i].SnapshotsDecoded - stats0[i].SnapshotsDecoded
@@ -349,9 +366,11 @@ loop:
 		w.decErr += stats1[i].DecodeErrors - stats0[i].DecodeErrors
 		w.reconnects += stats1[i].Reconnects - stats0[i].Reconnects
 	}
-	n := float64(len(stats1))
-	w.posesPerSec = float64(poses) / n / w.seconds
-	w.snapsPerSec = float64(snaps) / n / w.seconds
+	if n == 0 {
+		return nil, errors.New("loadtest: every drill ended inside the window: the joins took longer than the scenario lasts")
+	}
+	w.posesPerSec = float64(poses) / float64(n) / w.seconds
+	w.snapsPerSec = float64(snaps) / float64(n) / w.seconds
 	w.echo = drv.echo.take()
 	w.lost = drv.lost.Load()
 	return w, nil

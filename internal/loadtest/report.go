@@ -29,6 +29,7 @@ type Report struct {
 	Seconds      float64 `json:"window_s"`
 	JoinSeconds  float64 `json:"join_s"`
 	JoinFailed   int     `json:"join_failed"` // bots that could not join (five tries each)
+	EndedEarly   int     `json:"ended_early"` // drills that ended inside the window, left out with their bots
 	CPUs         int     `json:"cpus"`
 
 	Tick TickReport `json:"tick"`
@@ -129,7 +130,10 @@ func buildReport(cfg Config, w *window) *Report {
 	}
 	missed := 0.0
 	for _, d := range w.drills {
-		stepped := w.ticksAfter[d.ID] - w.ticksBefore[d.ID]
+		if w.ticksAfter[d.ID].State != "running" {
+			continue // ended inside the window: left out (EndedEarly)
+		}
+		stepped := w.ticksAfter[d.ID].Tick - w.ticksBefore[d.ID].Tick
 		want := w.tickSeconds * float64(d.TickHz)
 		r.Tick.Expected += want
 		r.Tick.Stepped += stepped
@@ -156,6 +160,7 @@ func buildReport(cfg Config, w *window) *Report {
 	r.SnapsPerSec, r.Skipped, r.DecodeErrors = round1(w.snapsPerSec), w.skipped, w.decErr
 	r.Reconnects = w.reconnects
 	r.PromptFailed = w.promptFailed
+	r.EndedEarly = w.endedEarly
 
 	r.Server.DatagramsDropped = delta(w.before, w.after, "rescuedrill_datagrams_dropped_total")
 	r.Server.FramesDropped = delta(w.before, w.after, "rescuedrill_subscriber_frames_dropped_total")
@@ -190,6 +195,9 @@ func (r *Report) WriteText(w io.Writer) {
 		r.Drills, r.PerDrill, r.Participants, r.Scenario, r.TickHz, r.Mode, r.Seconds, r.JoinSeconds, r.CPUs)
 	if r.JoinFailed > 0 {
 		fmt.Fprintf(w, "  %d bots could not join (five tries each): the server or the machine was overloaded · %d 个机器人未能加入\n", r.JoinFailed, r.JoinFailed)
+	}
+	if r.EndedEarly > 0 {
+		fmt.Fprintf(w, "  %d drills ended inside the window (joining took longer than the scenario) and are left out · %d 场演练提前结束，未计入\n", r.EndedEarly, r.EndedEarly)
 	}
 	if r.Mode == "in-process" {
 		fmt.Fprintln(w, "  the bots share the process and the cores with the server · 机器人与服务器共用进程和CPU")

@@ -112,24 +112,30 @@ func (a *api) get(ctx context.Context, path string) ([]byte, error) {
 	return b, err
 }
 
-// ticks reads every drill's current tick (one List on the server, so
-// all ticks are of one moment) and when it was read.
-func (a *api) ticks(ctx context.Context) (map[string]uint64, time.Time, error) {
+// drillNow is one drill in /api/drills.
+type drillNow struct {
+	Tick  uint64 `json:"tick"`
+	State string `json:"state"`
+}
+
+// ticks reads every drill's current tick and state (one List on the
+// server, so all of one moment) and when it was read.
+func (a *api) ticks(ctx context.Context) (map[string]drillNow, time.Time, error) {
 	b, err := a.get(ctx, "/api/drills")
 	at := time.Now()
 	if err != nil {
 		return nil, at, err
 	}
 	var ds []struct {
-		ID   string `json:"id"`
-		Tick uint64 `json:"tick"`
+		ID string `json:"id"`
+		drillNow
 	}
 	if err := json.Unmarshal(b, &ds); err != nil {
 		return nil, at, fmt.Errorf("loadtest: /api/drills: %w", err)
 	}
-	m := make(map[string]uint64, len(ds))
+	m := make(map[string]drillNow, len(ds))
 	for _, d := range ds {
-		m[d.ID] = d.Tick
+		m[d.ID] = d.drillNow
 	}
 	return m, at, nil
 }
