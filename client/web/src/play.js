@@ -377,7 +377,6 @@ function frame(_, xrFrame) {
   const now = performance.now();
   if (!state.lastPoseAt || now - state.lastPoseAt > 33) { conn.sendPose(pose); state.lastPoseAt = now; }
   else conn.lastPose = pose;
-  placePanels();
   renderer.render(ds.scene, camera);
 }
 
@@ -448,7 +447,6 @@ function worldLocked(obj, up = 0) {
   obj.lookAt(tmpP.x, obj.position.y, tmpP.z);
   ds.scene.add(obj);
 }
-function placePanels() { /* panels are world-locked: nothing to do per frame */ }
 
 function showPrompt(p) {
   state.prompt = p;
