@@ -473,20 +473,20 @@ func TestGarbage(t *testing.T) {
 	// by address.
 	t.Run("join code guessing", func(t *testing.T) {
 		bad, limited := r.srv.ErrorCount(wire.CodeBadJoinCode), r.srv.ErrorCount(wire.CodeTryLater)
-		for i := range wire.BadJoinsPerMinute + 1 {
+		for i := range wire.BadJoinsPerWindow + 1 {
 			c, w := dial(t, r.addr, r.hash, wire.Hello{Role: wire.RoleParticipant, JoinCode: "ZZZZ" + string(rune('A'+i)), Name: "g"})
 			if w != nil {
 				t.Fatal("welcomed with a wrong code")
 			}
 			want := wire.CodeBadJoinCode
-			if i == wire.BadJoinsPerMinute {
+			if i == wire.BadJoinsPerWindow {
 				want = wire.CodeTryLater
 			}
 			if got := closeCode(t, c); got != want {
 				t.Fatalf("attempt %d: closed with %v, want %v", i+1, got, want)
 			}
 		}
-		if r.srv.ErrorCount(wire.CodeBadJoinCode)-bad != wire.BadJoinsPerMinute || r.srv.ErrorCount(wire.CodeTryLater)-limited != 1 {
+		if r.srv.ErrorCount(wire.CodeBadJoinCode)-bad != wire.BadJoinsPerWindow || r.srv.ErrorCount(wire.CodeTryLater)-limited != 1 {
 			t.Fatal("join rejects not counted by code")
 		}
 		// Even the right code waits …

@@ -115,7 +115,7 @@ func NewRegistry(dataDir string, clock drill.Clock, log *slog.Logger) (*Registry
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Registry{dir: dir, clock: clock, log: log, lim: newLimiter(clock, 10, 30*time.Second),
+	return &Registry{dir: dir, clock: clock, log: log, lim: newLimiter(clock, wire.BadJoinsPerWindow, wire.BadJoinWindow),
 		byID: map[string]*Entry{}, byCode: map[string]*Entry{}}, nil
 }
 

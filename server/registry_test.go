@@ -10,6 +10,7 @@ import (
 
 	"github.com/rescuedrill/rescuedrill/engine"
 	"github.com/rescuedrill/rescuedrill/server/drill"
+	"github.com/rescuedrill/rescuedrill/server/wire"
 )
 
 type testClock struct {
@@ -90,13 +91,17 @@ func TestJoinCodeGuessingIsLimited(t *testing.T) {
 		t.Fatal(err)
 	}
 	guesser := "198.51.100.7:4000"
-	for i := 0; i < 10; i++ {
-		if _, err := r.ByCode("ZZZZZ"+string(rune('A'+i)), guesser); !errors.Is(err, ErrNoSuchDrill) {
+	for i := range wire.BadJoinsPerWindow {
+		guess := "ZZZZ" + string([]byte{codeAlphabet[i/len(codeAlphabet)], codeAlphabet[i%len(codeAlphabet)]})
+		if guess == e.Code {
+			guess = "YYYYYY"
+		}
+		if _, err := r.ByCode(guess, guesser); !errors.Is(err, ErrNoSuchDrill) {
 			t.Fatalf("guess %d: %v", i, err)
 		}
 	}
 	if _, err := r.ByCode(e.Code, guesser); !errors.Is(err, ErrRateLimited) {
-		t.Fatalf("after 10 wrong guesses even the right code must wait: %v", err)
+		t.Fatalf("after %d wrong guesses even the right code must wait: %v", wire.BadJoinsPerWindow, err)
 	}
 	if _, err := r.ByCode(e.Code, "203.0.113.9:1"); err != nil {
 		t.Fatalf("another client is not affected: %v", err)

@@ -16,9 +16,15 @@ const (
 	ChoiceRate        = 5   // Choices per second …
 	ChoiceBurst       = 10  // … in bursts of up to this many; beyond: ChoiceAck rejected, ReasonRateLimited
 	ForbiddenAllowed  = 3   // forbidden messages a connection may send; the next one closes it
-	BadJoinsPerMinute = 10  // Hellos with a wrong join code per address; beyond: Error(try_later)
+	BadJoinsPerWindow = 60  // Hellos with a wrong join code per address in BadJoinWindow; beyond: Error(try_later)
 
 	SnapshotHz         = 20 // snapshots per second
 	MaxPoseInterval    = 100 * time.Millisecond
 	InterpolationDelay = 2 // snapshot intervals a client renders behind the newest snapshot
+
+	// BadJoinWindow is the join-code limiter's window. A whole class behind
+	// one school NAT shares one allowance, so it is sized for 40 pupils'
+	// typing mistakes; at 2 wrong codes a second an address still needs
+	// months to hit one of 31⁶ codes even with a hundred drills open.
+	BadJoinWindow = 30 * time.Second
 )
