@@ -307,6 +307,7 @@ func (ss *session) run(ctx context.Context, fr *wire.FrameReader) {
 		ss.closeWith(wire.CodeDrillEnded, "the drill is over")
 		return
 	}
+	serverCtx := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
@@ -324,6 +325,11 @@ func (ss *session) run(ctx context.Context, fr *wire.FrameReader) {
 	for {
 		select {
 		case <-ctx.Done():
+			if serverCtx.Err() != nil {
+				// Tell the client this is the server going away, not the
+				// drill ending: it rejoins with its token when we are back.
+				ss.closeWith(wire.CodeShutdown, "the server is shutting down; rejoin with your token")
+			}
 			return
 		case <-ss.conn.Context().Done():
 			return
