@@ -399,3 +399,41 @@ func openLog(path string) (*replay.Log, error) {
 	defer f.Close()
 	return replay.Decode(f)
 }
+
+// TestMovesSyncedEverySecond: moves are never acknowledged, so only the
+// once-a-second sync makes them durable; a crash loses at most a second.
+func TestMovesSyncedEverySecond(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	setup, _ := heatSetup(t)
+	clk, j := newManualClock(), &memJournal{}
+	d, _ := start(t, Config{ID: "t-moves", Setup: setup, Seed: 1, Journal: j, Clock: clk})
+	if _, _, err := d.Join(ctx, "pupil", ""); err != nil {
+		t.Fatal(err)
+	}
+	_ = d.Start(ctx)
+	hz := int(d.world.TickHz())
+	for range 3*hz + hz/2 {
+		clk.tick(1)
+		_ = d.Submit(engine.Input{Participant: 0, Kind: engine.InputMove, MoveX: 500}, nil)
+	}
+	clk.tick(2) // the last submitted move is journalled, and that tick finished
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	syncs, unsynced := 0, 0
+	for _, e := range j.log {
+		switch e {
+		case "sync":
+			syncs++
+			unsynced = 0
+		case "append":
+			unsynced++
+		}
+	}
+	if syncs < 3 {
+		t.Fatalf("%d syncs in 3.5 s of moves, want one a second: %v", syncs, j.log)
+	}
+	if unsynced == 0 || unsynced > hz {
+		t.Fatalf("%d moves after the last sync, want 1..%d (one second's worth)", unsynced, hz)
+	}
+}
