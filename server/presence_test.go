@@ -127,7 +127,12 @@ func TestRosterAway(t *testing.T) {
 	a.until("b joined", isRoster(1, 0))
 
 	b.conn.CloseWithError(0, "network drop")
-	a.until("b away", isRoster(1, wire.RosterAway))
+	away := a.until("b away", isRoster(1, wire.RosterAway)).(*wire.Roster)
+	for _, r := range away.Entries {
+		if r.Slot == 1 && r.Name != "乙" {
+			t.Fatalf("b away as %q: the others must still see its name", r.Name)
+		}
+	}
 
 	// A spectator arriving now sees b away in its Welcome.
 	s, sw := dial(t, addr, hash, wire.Hello{Role: wire.RoleSpectator, JoinCode: e.Code})

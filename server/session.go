@@ -246,6 +246,12 @@ func (s *Server) join(ctx context.Context, c transport.Conn, ctl transport.Strea
 		ss.room.exit(ss, wire.RosterEntry{}, true, drill.Ended)
 		return nil, wire.CodeInternal, err
 	}
+	if ss.role == wire.RoleParticipant && ss.self.Name == "" && !h.HasToken {
+		// A join is applied at the next tick, so the Welcome's roster does
+		// not list the newcomer yet; if it drops before then, the others
+		// still learn its name with the away flag.
+		ss.self = wire.RosterEntry{Slot: uint32(ss.slot), Name: h.Name}
+	}
 	if h.TerrainHash != welcome.TerrainHash {
 		if err := ss.sendRaw(terrain); err != nil {
 			return nil, wire.CodeInternal, err
