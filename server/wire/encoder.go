@@ -346,7 +346,7 @@ func (e *SnapshotEncoder) pickTiles(l int, f *Field, id uint32, room int, full b
 		if !ref.unknown && cur == ref.ref() {
 			continue
 		}
-		pri := tileChange(cur, ref.ref(), thr)
+		pri := f.change(i, ref.ref(), thr)
 		if ref.unknown {
 			pri = 1 << 40
 		}
@@ -373,17 +373,17 @@ func (e *SnapshotEncoder) pickTiles(l int, f *Field, id uint32, room int, full b
 		u := c.u
 		ref := &e.refs[l][u.index]
 		u.mode = tileSpatial
+		var cost int
 		if u.tile == nil {
-			u.mode = tileZero
+			u.mode, cost = tileZero, 1
+		} else {
+			cost = f.spatialCost(u.index, e.grid, &e.buf)
 		}
-		e.buf = appendTile(e.buf[:0], e.grid, id, &u)
-		cost := len(e.buf)
 		if u.mode == tileSpatial && !full && ref.confID != 0 && len(ref.sent) < TileHistory {
 			t := u
 			t.mode, t.base, t.baseID = tileTemporal, ref.conf, ref.confID
-			e.buf = appendTile(e.buf[:0], e.grid, id, &t)
-			if len(e.buf) < cost {
-				u, cost = t, len(e.buf)
+			if c := f.temporalCost(u.index, e.grid, t.base, id, t.baseID, &e.buf); c < cost {
+				u, cost = t, c
 			}
 		}
 		cost += 2 // index gap (≤ 2 bytes)

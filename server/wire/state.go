@@ -1,6 +1,9 @@
 package wire
 
-import "math"
+import (
+	"math"
+	"sync/atomic"
+)
 
 // PosScale is the position quantum: 1/64 m (15.6 mm). At 20 snapshots/s a
 // participant walking (1.4 m/s) moves 4.5 units per tick and one running
@@ -75,6 +78,92 @@ var zeroTile Tile
 type Field struct {
 	Grid  Grid
 	Tiles []*Tile
+
+	// changes memoises tileChange per tile for the encoders of every
+	// session, which read the same Field on their own goroutines and
+	// mostly compare it with the same reference tile: without it each of
+	// a class's 40 sessions rescanned every tile that rain had nudged, a
+	// third of a loaded server's CPU. Nil in fields not made by NewField.
+	changes []atomic.Pointer[tileChangeMemo]
+	// spatial and temporal memoise the encoded size of each tile (spatial:
+	// size+1, 0 unknown; temporal: against one base tile), which every
+	// session measures to fill its budget; the size does not depend on the
+	// session, only on the tile (and the base).
+	spatial  []atomic.Int32
+	temporal []atomic.Pointer[tileCostMemo]
+}
+
+// tileCostMemo is the size of tile cur's residuals against base.
+type tileCostMemo struct {
+	cur, base *Tile
+	n         int
+}
+
+// spatialCost is len(appendTile) of tile i in spatial mode.
+func (f *Field) spatialCost(i int, g Grid, buf *[]byte) int {
+	measure := func() int {
+		*buf = appendTile((*buf)[:0], g, 0, &tileUpdate{index: i, mode: tileSpatial, tile: f.Tiles[i]})
+		return len(*buf)
+	}
+	if f.spatial == nil {
+		return measure()
+	}
+	if n := f.spatial[i].Load(); n > 0 {
+		return int(n) - 1
+	}
+	n := measure()
+	f.spatial[i].Store(int32(n) + 1)
+	return n
+}
+
+// temporalCost is len(appendTile) of tile i in temporal mode against base
+// (version baseID) in snapshot id.
+func (f *Field) temporalCost(i int, g Grid, base *Tile, id, baseID uint32, buf *[]byte) int {
+	head := 1 + uvarintLen(uint64(id-baseID)) // mode, version gap
+	measure := func() int {
+		*buf = appendTile((*buf)[:0], g, baseID, &tileUpdate{index: i, mode: tileTemporal, tile: f.Tiles[i], base: base, baseID: baseID})
+		return len(*buf) - 2 // the residuals: less the mode and a zero gap
+	}
+	if f.temporal == nil {
+		return head + measure()
+	}
+	cur := f.Tiles[i]
+	if m := f.temporal[i].Load(); m != nil && m.cur == cur && m.base == base {
+		return head + m.n
+	}
+	n := measure()
+	f.temporal[i].Store(&tileCostMemo{cur: cur, base: base, n: n})
+	return head + n
+}
+
+func uvarintLen(x uint64) int {
+	n := 1
+	for x >= 0x80 {
+		x >>= 7
+		n++
+	}
+	return n
+}
+
+// tileChangeMemo is one tileChange result: cur compared with ref at thr.
+type tileChangeMemo struct {
+	cur, ref *Tile
+	thr, pri int
+}
+
+// change is tileChange(f.Tiles[i], ref, thr), computed once for all the
+// sessions that compare tile i with the same reference tile.
+func (f *Field) change(i int, ref *Tile, thr int) int {
+	cur := f.Tiles[i]
+	if f.changes == nil {
+		return tileChange(cur, ref, thr)
+	}
+	if m := f.changes[i].Load(); m != nil && m.cur == cur && m.ref == ref && m.thr == thr {
+		return m.pri
+	}
+	pri := tileChange(cur, ref, thr)
+	f.changes[i].Store(&tileChangeMemo{cur: cur, ref: ref, thr: thr, pri: pri})
+	return pri
 }
 
 // TilesX, TilesY and NumTiles give the tiling of a grid.
@@ -90,7 +179,11 @@ func (g Grid) tileRect(t int) (c0, r0, w, h int) {
 }
 
 // NewField returns an all-zero field.
-func NewField(g Grid) *Field { return &Field{Grid: g, Tiles: make([]*Tile, g.NumTiles())} }
+func NewField(g Grid) *Field {
+	n := g.NumTiles()
+	return &Field{Grid: g, Tiles: make([]*Tile, n), changes: make([]atomic.Pointer[tileChangeMemo], n),
+		spatial: make([]atomic.Int32, n), temporal: make([]atomic.Pointer[tileCostMemo], n)}
+}
 
 // At returns the value of cell (c, r).
 func (f *Field) At(c, r int) uint16 {
