@@ -123,6 +123,20 @@ func evalJS(t *testing.T, ctx context.Context, expr string) {
 
 // waitJS polls a JavaScript expression until it is true, for at most 60 s
 // (software WebGL on a loaded 2-core machine renders XR frames slowly).
+// waitFrames waits until the page has rendered n more frames. Under load
+// the emulated headset renders one or two frames a second, so a pose set
+// from the test must be seen by a frame before the trigger or pinch that
+// uses it, and each press by a frame before its release (a fixed sleep
+// let a pinch land on the old ray: a teleport instead of the answer).
+func waitFrames(t *testing.T, ctx context.Context, n int) {
+	t.Helper()
+	f0, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__drill.frames || 0`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, fmt.Sprintf("%d more frames", n), fmt.Sprintf(`(window.__drill.frames || 0) >= %d`, f0+n))
+}
+
 func waitJS(t *testing.T, ctx context.Context, what, expr string) {
 	t.Helper()
 	start := time.Now()
@@ -227,10 +241,10 @@ func TestWebHeadsetJoinsAndChooses(t *testing.T) {
 	// Aim the right controller from chest height at the "stairs" option
 	// of the world-locked panel.
 	evalJS(t, ctx, aimAt("controllers.right", "stairs"))
-	time.Sleep(300 * time.Millisecond) // a few XR frames with the new pose
+	waitFrames(t, ctx, 3) // a few XR frames with the new pose
 	press := func(v int) {
 		evalJS(t, ctx, fmt.Sprintf(`window.__xrDevice.controllers.right.updateButtonValue('trigger', %d)`, v))
-		time.Sleep(300 * time.Millisecond)
+		waitFrames(t, ctx, 2)
 	}
 	press(1)
 	press(0)
@@ -290,7 +304,7 @@ func TestWebHeadsetJoinsAndChooses(t *testing.T) {
 	  c.position.set(0.2, 1.3, 0);
 	  c.quaternion.set(q.x / m, q.y / m, q.z / m, q.w / m);
 	})()`)
-	time.Sleep(300 * time.Millisecond)
+	waitFrames(t, ctx, 3)
 	press(1)
 	press(0)
 	waitJS(t, ctx, "a teleport target on the ground", `window.__drill.teleports === 1`)
@@ -327,10 +341,10 @@ func TestWebHeadsetJoinsAndChooses(t *testing.T) {
 	waitJS(t, ctx, "the second prompt panel", `window.__drill.prompt?.inject === 'q_underpass' && window.__drillPromptTargets().length === 2`)
 	waitJS(t, ctx, "the second panel near the participant", nearPanel)
 	evalJS(t, ctx, aimAt("hands.right", "around"))
-	time.Sleep(300 * time.Millisecond)
+	waitFrames(t, ctx, 3)
 	for _, v := range []int{1, 0} {
 		evalJS(t, ctx, fmt.Sprintf(`window.__xrDevice.hands.right.updatePinchValue(%d)`, v))
-		time.Sleep(400 * time.Millisecond)
+		waitFrames(t, ctx, 2)
 	}
 	waitJS(t, ctx, "the pinch's ChoiceAck", `window.__drill.acks.some((a) => a.action === 'q_underpass' && a.target === 'around' && a.result === 0)`)
 
