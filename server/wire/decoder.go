@@ -159,10 +159,10 @@ func (d *SnapshotDecoder) Decode(p []byte) (*State, error) {
 		}
 	}
 	if sec&secParticipants != 0 {
-		out.parts = readEntities(r, out.parts, MaxSlots, "participants")
+		out.parts = readEntities(r, out.parts, MaxSlots, participantLabels)
 	}
 	if sec&secNPCs != 0 {
-		out.npcs = readEntities(r, out.npcs, MaxNPCs, "npcs")
+		out.npcs = readEntities(r, out.npcs, MaxNPCs, npcLabels)
 	}
 	var ups []tileUpdate
 	for l := 0; l < 2; l++ {
