@@ -35,6 +35,12 @@ type Server struct {
 	// timeout (41).
 	HelloTimeout time.Duration
 
+	// SnapshotHz caps the snapshots a second each client gets (0: one per
+	// tick). A server of many large classes halves its sessions' and
+	// QUIC's work at 10; clients interpolate over the Welcome's rate.
+	// Events, prompts and warnings still go out at every tick.
+	SnapshotHz int
+
 	// Now is the clock of the per-connection rate limits (docs/protocol.md
 	// §8); nil is time.Now. Tests freeze it to make the limits exact.
 	Now func() time.Time
@@ -116,6 +122,7 @@ type session struct {
 	rosterKick chan struct{}
 	room       *room
 
+	every      int    // a snapshot every this many ticks (Server.SnapshotHz)
 	mirror     bool   // the client asked for the lockstep mirror (§4.12)
 	mirrorNext uint64 // inputs of ticks < mirrorNext have been relayed
 	mirrorSent bool
@@ -206,7 +213,7 @@ func (s *Server) join(ctx context.Context, c transport.Conn, ctl transport.Strea
 	// client asked for datagrams and its QUIC connection negotiated them.
 	ss := &session{srv: s, conn: c, ctl: ctl, entry: e, role: h.Role, slot: -1,
 		dgram: h.Datagrams && datagramsNegotiated(c), mirror: h.Mirror,
-		limits: newSessionLimits(), rosterKick: make(chan struct{}, 1), room: s.roomOf(e)}
+		every: 1, limits: newSessionLimits(), rosterKick: make(chan struct{}, 1), room: s.roomOf(e)}
 	var token string
 	switch h.Role {
 	case wire.RoleParticipant:
@@ -285,7 +292,7 @@ func (ss *session) welcome(ctx context.Context, token string) (*wire.Welcome, []
 		full := ss.enc.Full(e.capture(world, st).(*wire.State))
 		terrain = e.terrainFrame()
 		w = wire.Welcome{Role: ss.role, Slot: ss.slot, JoinCode: e.Code, TickHz: uint8(world.TickHz()),
-			SnapshotHz: uint8(world.TickHz()), Phase: phaseOf(st), Tick: world.Tick(), EndTick: world.EndTick(),
+			SnapshotHz: uint8(int(world.TickHz()) / ss.snapshotEvery(world.TickHz())), Phase: phaseOf(st), Tick: world.Tick(), EndTick: world.EndTick(),
 			ScenarioID: world.Scenario().ID, Title: wire.Text{ZH: world.Scenario().Title.ZH, EN: world.Scenario().Title.EN},
 			ScenarioFormat: wire.ScenarioJSON, Scenario: sc, Grid: grid, Layers: layers, TerrainHash: e.terrainHash,
 			NPCs: wire.NPCTable(world), Roster: rosterOf(world), Full: full}
@@ -394,7 +401,7 @@ func (ss *session) forward(ctx context.Context, f drill.Frame) error {
 		}
 	}
 	st, ok := f.Snapshot.(*wire.State)
-	if !ok {
+	if !ok || f.Tick%uint64(ss.every) != 0 {
 		return nil
 	}
 	ss.wmu.Lock() // the encoder's baselines move with acks from the readers
@@ -707,4 +714,15 @@ func (s *Server) fail(c transport.Conn, ctl transport.Stream, err error) {
 	b := wire.AppendFrame(nil, &wire.ErrorMsg{Code: code, Text: err.Error()})
 	_, _ = ctl.Write(b)
 	_ = c.CloseWithError(uint64(code), code.String())
+}
+
+// snapshotEvery is how many ticks apart this session's snapshots are: the
+// tick rate over Server.SnapshotHz, rounded up so the rate never exceeds
+// the cap, and at least 1.
+func (ss *session) snapshotEvery(tickHz int) int {
+	ss.every = 1
+	if hz := ss.srv.SnapshotHz; hz > 0 && hz < tickHz {
+		ss.every = (tickHz + hz - 1) / hz
+	}
+	return ss.every
 }

@@ -58,6 +58,7 @@ func cmdLoadtest(args []string, stdout, stderr io.Writer) (int, error) {
 	scenario := fs.String("scenario", "flood", "built-in scenario, or a YAML file using a built-in map (uploaded)")
 	prompt := fs.String("prompt", "", `inject fired a third into the window so every bot answers (default: the scenario's first prompt; "-" none)`)
 	seed := fs.Uint64("seed", 1, "seed of the first drill (the others +1 each)")
+	snapshotHz := fs.Int("snapshot-hz", 0, "in-process server: most snapshots a second per client (drill serve --snapshot-hz)")
 	botsOnly := fs.Bool("bots-only", false, "only the bots: load the drill serve at --server")
 	addr := fs.String("server", "", "host:port of a drill serve (with --bots-only)")
 	certHash := fs.String("cert-hash", "", "SHA-256 of its certificate (hex or base64), as drill serve prints it")
@@ -125,7 +126,7 @@ func cmdLoadtest(args []string, stdout, stderr io.Writer) (int, error) {
 	for _, n := range counts {
 		c := cfg
 		c.Drills = n
-		rep, err := runLoad(ctx, c, *botsOnly, log)
+		rep, err := runLoad(ctx, c, *botsOnly, *snapshotHz, log)
 		if err != nil {
 			return 1, err
 		}
@@ -156,7 +157,7 @@ func cmdLoadtest(args []string, stdout, stderr io.Writer) (int, error) {
 // runLoad runs one load: against cfg.Addr with botsOnly, else against a
 // drill server started here for this run (fresh data directory, tick
 // times recorded exactly).
-func runLoad(ctx context.Context, cfg loadtest.Config, botsOnly bool, log *slog.Logger) (*loadtest.Report, error) {
+func runLoad(ctx context.Context, cfg loadtest.Config, botsOnly bool, snapshotHz int, log *slog.Logger) (*loadtest.Report, error) {
 	if botsOnly {
 		return loadtest.Run(ctx, cfg)
 	}
@@ -168,7 +169,7 @@ func runLoad(ctx context.Context, cfg loadtest.Config, botsOnly bool, log *slog.
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ds, err := startServer(sctx, serveOptions{Addr: "127.0.0.1:0", Data: dir, Hosts: []string{"127.0.0.1", "localhost"},
-		MaxDrills: cfg.Drills + 10}, log)
+		MaxDrills: cfg.Drills + 10, SnapshotHz: snapshotHz}, log)
 	if err != nil {
 		return nil, err
 	}

@@ -44,6 +44,8 @@ type serveOptions struct {
 	// Speed makes drills tick this many times faster than real time
 	// (tests and demonstrations; 1 is real time).
 	Speed float64
+	// SnapshotHz caps snapshots per second per client (0: every tick).
+	SnapshotHz int
 }
 
 type stringList []string
@@ -63,6 +65,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	fs.Var((*stringList)(&o.Hosts), "host", "a name or address clients use, for the self-signed certificate (repeatable)")
 	fs.IntVar(&o.MaxDrills, "max-drills", 100, "most drills that may be open (not ended) at once")
 	fs.Float64Var(&o.Speed, "speed", 1, "drills tick this many times faster than real time (tests, demonstrations)")
+	fs.IntVar(&o.SnapshotHz, "snapshot-hz", 0, "most snapshots a second per client (0: one per tick; 10 halves the per-client work for many large classes)")
 	verbose := fs.Bool("v", false, "debug logs")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -142,7 +145,7 @@ func startServer(ctx context.Context, o serveOptions, log *slog.Logger) (_ *dril
 	}
 	ds.rec = &server.Recorder{Store: ds.st, Reg: ds.reg, Clock: clock, Log: log}
 	ds.rec.Attach()
-	ds.srv = &server.Server{Reg: ds.reg, Log: log}
+	ds.srv = &server.Server{Reg: ds.reg, Log: log, SnapshotHz: o.SnapshotHz}
 	var listening atomic.Pointer[transport.Server] // scrapes may come before Listen returns
 	ds.met = server.NewMetrics(ds.reg, ds.srv, func() transport.Stats {
 		if ln := listening.Load(); ln != nil {

@@ -1,0 +1,71 @@
+package server
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/rescuedrill/rescuedrill/server/drill"
+	"github.com/rescuedrill/rescuedrill/server/transport"
+	"github.com/rescuedrill/rescuedrill/server/wire"
+)
+
+// TestSnapshotRateCap: with Server.SnapshotHz 10 a 20 Hz drill's clients
+// are told 10 snapshots a second in the Welcome and get a snapshot every
+// second tick only, while the drill itself still steps every tick.
+func TestSnapshotRateCap(t *testing.T) {
+	t.Setenv("QUIC_GO_DISABLE_RECEIVE_BUFFER_WARNING", "true")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	reg, err := NewRegistry(t.TempDir(), drill.RealClock{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	cert, hash, err := transport.SelfSigned([]string{"localhost"}, time.Now(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := transport.Listen(ctx, "127.0.0.1:0", transport.Config{Certificate: cert})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	srv := &Server{Reg: reg, Log: testLogger(), SnapshotHz: 10}
+	go func() { _ = srv.Serve(ctx, ln) }()
+	e, fac, err := reg.Create(ctx, CreateRequest{Scenario: "heat", Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	f, _ := dial(t, addr, hash, wire.Hello{Role: wire.RoleFacilitator, JoinCode: e.Code, FacToken: fac})
+	p, w := dial(t, addr, hash, wire.Hello{Role: wire.RoleParticipant, JoinCode: e.Code, Name: "小华"})
+	if w == nil || w.TickHz != 20 || w.SnapshotHz != 10 {
+		t.Fatalf("welcome: %+v", w)
+	}
+	watchdog(t, p, 30*time.Second)
+	dec := wire.NewSnapshotDecoder(w.Grid, w.Layers)
+	if _, err := dec.Decode(w.Full); err != nil {
+		t.Fatal(err)
+	}
+	f.send(&wire.Command{Seq: 1, Op: wire.OpStart})
+	var ticks []uint64
+	p.until("ten snapshots", func(m wire.Message) bool {
+		if sd, ok := m.(*wire.SnapshotData); ok {
+			st, err := dec.Decode(sd.Data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ticks = append(ticks, st.Tick)
+		}
+		return len(ticks) == 10
+	})
+	for i, tk := range ticks {
+		if tk%2 != 0 || i > 0 && tk <= ticks[i-1] {
+			t.Fatalf("snapshot ticks %v: want even ticks only, increasing", ticks)
+		}
+	}
+	if e.Drill.Tick() < ticks[len(ticks)-1] {
+		t.Fatalf("drill at tick %d behind its snapshots %v", e.Drill.Tick(), ticks)
+	}
+}
