@@ -11,9 +11,21 @@ import (
 	"github.com/rescuedrill/rescuedrill/server/wire"
 )
 
-// liveServer is a real server on loopback on the wall clock with one heat
-// drill.
-func liveServer(t *testing.T) (addr string, hash [32]byte, srv *Server, e *Entry, fac string) {
+// testServer is a real server on loopback QUIC on the wall clock with one
+// heat drill; cancel shuts it down and served then gets Serve's result.
+type testServer struct {
+	addr   string
+	hash   [32]byte
+	srv    *Server
+	e      *Entry
+	fac    string
+	cancel context.CancelFunc
+	served chan error
+}
+
+// startTestServer starts a testServer; configure, if not nil, sets the
+// Server's options before it serves.
+func startTestServer(t *testing.T, configure func(*Server)) *testServer {
 	t.Helper()
 	t.Setenv("QUIC_GO_DISABLE_RECEIVE_BUFFER_WARNING", "true")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -27,17 +39,28 @@ func liveServer(t *testing.T) (addr string, hash [32]byte, srv *Server, e *Entry
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := transport.Listen(ctx, "127.0.0.1:0", transport.Config{Certificate: cert})
+	ln, err := transport.Listen(context.Background(), "127.0.0.1:0", transport.Config{Certificate: cert})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ln.Close() })
-	srv = &Server{Reg: reg, Log: testLogger()}
-	go func() { _ = srv.Serve(ctx, ln) }()
-	if e, fac, err = reg.Create(ctx, CreateRequest{Scenario: "heat", Seed: 5}); err != nil {
+	ts := &testServer{addr: ln.Addr().String(), hash: hash, srv: &Server{Reg: reg, Log: testLogger()},
+		cancel: cancel, served: make(chan error, 1)}
+	if configure != nil {
+		configure(ts.srv)
+	}
+	go func() { ts.served <- ts.srv.Serve(ctx, ln) }()
+	if ts.e, ts.fac, err = reg.Create(ctx, CreateRequest{Scenario: "heat", Seed: 5}); err != nil {
 		t.Fatal(err)
 	}
-	return ln.Addr().String(), hash, srv, e, fac
+	return ts
+}
+
+// liveServer is a testServer with the default options.
+func liveServer(t *testing.T) (addr string, hash [32]byte, srv *Server, e *Entry, fac string) {
+	t.Helper()
+	ts := startTestServer(t, nil)
+	return ts.addr, ts.hash, ts.srv, ts.e, ts.fac
 }
 
 // watchdog closes c after d so a read waiting for a message that never

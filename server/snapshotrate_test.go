@@ -1,12 +1,9 @@
 package server
 
 import (
-	"context"
 	"testing"
 	"time"
 
-	"github.com/rescuedrill/rescuedrill/server/drill"
-	"github.com/rescuedrill/rescuedrill/server/transport"
 	"github.com/rescuedrill/rescuedrill/server/wire"
 )
 
@@ -14,30 +11,8 @@ import (
 // are told 10 snapshots a second in the Welcome and get a snapshot every
 // second tick only, while the drill itself still steps every tick.
 func TestSnapshotRateCap(t *testing.T) {
-	t.Setenv("QUIC_GO_DISABLE_RECEIVE_BUFFER_WARNING", "true")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	reg, err := NewRegistry(t.TempDir(), drill.RealClock{}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer reg.Close()
-	cert, hash, err := transport.SelfSigned([]string{"localhost"}, time.Now(), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := transport.Listen(ctx, "127.0.0.1:0", transport.Config{Certificate: cert})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	srv := &Server{Reg: reg, Log: testLogger(), SnapshotHz: 10}
-	go func() { _ = srv.Serve(ctx, ln) }()
-	e, fac, err := reg.Create(ctx, CreateRequest{Scenario: "heat", Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
+	ts := startTestServer(t, func(s *Server) { s.SnapshotHz = 10 })
+	addr, e, fac, hash := ts.addr, ts.e, ts.fac, ts.hash
 	f, _ := dial(t, addr, hash, wire.Hello{Role: wire.RoleFacilitator, JoinCode: e.Code, FacToken: fac})
 	p, w := dial(t, addr, hash, wire.Hello{Role: wire.RoleParticipant, JoinCode: e.Code, Name: "小华"})
 	if w == nil || w.TickHz != 20 || w.SnapshotHz != 10 {
