@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
 	"encoding/hex"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -16,19 +13,7 @@ import (
 // bots prints both bots' final scores.
 func TestBotsAgainstServer(t *testing.T) {
 	t.Setenv("QUIC_GO_DISABLE_RECEIVE_BUFFER_WARNING", "true")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ds, err := startServer(ctx, serveOptions{Addr: "127.0.0.1:0", Data: t.TempDir()}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- ds.serve(ctx) }()
-	defer func() {
-		cancel()
-		<-served
-		ds.close()
-	}()
+	ds := inProcessServer(t, t.TempDir())
 	common := []string{"--server", ds.ln.Addr().String(), "--cert-hash", hex.EncodeToString(ds.hash[:])}
 	out, errs, code := runCLI(t, append([]string{"facilitate", "create", "--scenario", "heat", "--json"}, common...)...)
 	var cr createResponse

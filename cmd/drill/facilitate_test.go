@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -20,20 +19,9 @@ import (
 // the results), then drill results reads the drill from the data directory.
 func TestFacilitateAgainstServer(t *testing.T) {
 	t.Setenv("QUIC_GO_DISABLE_RECEIVE_BUFFER_WARNING", "true")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx := context.Background()
 	data := t.TempDir()
-	ds, err := startServer(ctx, serveOptions{Addr: "127.0.0.1:0", Data: data}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- ds.serve(ctx) }()
-	defer func() {
-		cancel()
-		<-served
-		ds.close()
-	}()
+	ds := inProcessServer(t, data)
 	var banner strings.Builder
 	ds.printBanner(&banner)
 	hash := hex.EncodeToString(ds.hash[:])

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
 	"encoding/hex"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"testing"
 
 	"github.com/rescuedrill/rescuedrill/internal/loadtest"
@@ -32,19 +29,7 @@ func TestLoadtestSmall(t *testing.T) {
 			t.Parallel()
 			args := small
 			if tc.botsOnly {
-				ctx, cancel := context.WithCancel(context.Background())
-				defer cancel()
-				ds, err := startServer(ctx, serveOptions{Addr: "127.0.0.1:0", Data: t.TempDir()}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-				if err != nil {
-					t.Fatal(err)
-				}
-				served := make(chan error, 1)
-				go func() { served <- ds.serve(ctx) }()
-				defer func() {
-					cancel()
-					<-served
-					ds.close()
-				}()
+				ds := inProcessServer(t, t.TempDir())
 				args = append(args[:len(args):len(args)], "--bots-only", "--server", ds.ln.Addr().String(), "--cert-hash", hex.EncodeToString(ds.hash[:]))
 			}
 			out, errs, code := runCLI(t, args...)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -26,20 +24,9 @@ import (
 // warning, and the learning records reach an LRS.
 func TestTrainerToolsOnServedDrill(t *testing.T) {
 	t.Setenv("QUIC_GO_DISABLE_RECEIVE_BUFFER_WARNING", "true")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx := context.Background()
 	data := t.TempDir()
-	ds, err := startServer(ctx, serveOptions{Addr: "127.0.0.1:0", Data: data}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- ds.serve(ctx) }()
-	defer func() {
-		cancel()
-		<-served
-		ds.close()
-	}()
+	ds := inProcessServer(t, data)
 	addr := ds.ln.Addr().String()
 	common := []string{"--server", addr, "--cert-hash", hex.EncodeToString(ds.hash[:])}
 	out, errs, code := runCLI(t, append([]string{"facilitate", "create", "--scenario", "heat", "--seed", "4", "--json"}, common...)...)

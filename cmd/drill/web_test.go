@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -55,19 +53,7 @@ func chromiumPath(t *testing.T) string {
 func webServer(t *testing.T) (*drillServer, string) {
 	t.Helper()
 	t.Setenv("QUIC_GO_DISABLE_RECEIVE_BUFFER_WARNING", "true")
-	ctx, cancel := context.WithCancel(context.Background())
-	ds, err := startServer(ctx, serveOptions{Addr: "127.0.0.1:0", Data: t.TempDir()}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- ds.serve(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		<-served
-		ds.close()
-	})
+	ds := inProcessServer(t, t.TempDir())
 	return ds, "https://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(ds.ln.Port()))
 }
 
