@@ -277,8 +277,16 @@ func (ds *drillServer) handler() http.Handler {
 	mux.HandleFunc("GET /api/drills", ds.listDrills)
 	mux.HandleFunc("POST /api/drills", ds.createDrill)
 	web.Mount(mux, web.Config{CertHash: ds.hash, SelfSigned: ds.selfSig}) // /play, /console, /web/, /api/web/
+	for _, add := range extraRoutes {
+		add(ds, mux)
+	}
 	return mux
 }
+
+// extraRoutes are HTTPS routes other files of this command add in their
+// init (as subcommands register themselves), so a new endpoint does not
+// need an edit here.
+var extraRoutes []func(ds *drillServer, mux *http.ServeMux)
 
 // drillInfo is a drill as the status page and GET /api/drills show it: no
 // join code, no token, no participant names.
