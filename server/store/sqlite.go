@@ -267,6 +267,11 @@ func checkResults(r *Results) error {
 			}
 		}
 	}
+	switch r.EndReason {
+	case "", EndAbandoned:
+	default:
+		return fmt.Errorf("%w: end reason %q", ErrInvalid, r.EndReason)
+	}
 	if len(r.Timeline) > MaxTimeline {
 		return fmt.Errorf("%w: %d timeline events (at most %d)", ErrInvalid, len(r.Timeline), MaxTimeline)
 	}
@@ -298,7 +303,7 @@ func (s *SQLite) SaveResults(ctx context.Context, drillID string, r Results) err
 			return err
 		}
 		defer part.Close()
-		res, err := tx.PrepareContext(ctx, `INSERT INTO results (drill_id, slot, score, outcome) VALUES (?, ?, ?, ?)`)
+		res, err := tx.PrepareContext(ctx, `INSERT INTO results (drill_id, slot, score, outcome, finished) VALUES (?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
@@ -322,7 +327,7 @@ func (s *SQLite) SaveResults(ctx context.Context, drillID string, r Results) err
 			if _, err := part.ExecContext(ctx, drillID, p.Slot, p.Name, p.Policy); err != nil {
 				return err
 			}
-			if _, err := res.ExecContext(ctx, drillID, p.Slot, p.Score, p.Outcome); err != nil {
+			if _, err := res.ExecContext(ctx, drillID, p.Slot, p.Score, p.Outcome, !p.Unfinished); err != nil {
 				return fmt.Errorf("results of participant %d: %w", p.Slot, err)
 			}
 			for k, it := range p.Breakdown {
@@ -348,8 +353,8 @@ func (s *SQLite) SaveResults(ctx context.Context, drillID string, r Results) err
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE drills SET final_tick = ?, final_hash = ? WHERE id = ?`,
-			int64(r.FinalTick), r.FinalHash, drillID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE drills SET final_tick = ?, final_hash = ?, end_reason = ? WHERE id = ?`,
+			int64(r.FinalTick), r.FinalHash, r.EndReason, drillID); err != nil {
 			return err
 		}
 		if !r.EndedAt.IsZero() && cur != StateEnded {
@@ -374,7 +379,7 @@ func (s *SQLite) DeleteDrill(ctx context.Context, drillID string) error {
 }
 
 const drillColumns = `d.id, d.join_code, d.scenario, d.scenario_hash, d.seed, d.tick_hz, d.state,
-	d.created_ns, d.started_ns, d.ended_ns, d.final_tick, d.final_hash`
+	d.created_ns, d.started_ns, d.ended_ns, d.final_tick, d.final_hash, d.end_reason`
 
 type scanner interface{ Scan(...any) error }
 
@@ -384,7 +389,7 @@ func scanDrill(sc scanner, extra ...any) (Drill, error) {
 	var started, ended sql.NullInt64
 	var state string
 	err := sc.Scan(append([]any{&d.ID, &d.JoinCode, &d.Scenario, &d.ScenarioHash, &seed, &d.TickHz, &state,
-		&created, &started, &ended, &tick, &d.FinalHash}, extra...)...)
+		&created, &started, &ended, &tick, &d.FinalHash, &d.EndReason}, extra...)...)
 	d.Seed, d.FinalTick, d.State = uint64(seed), uint64(tick), State(state)
 	d.CreatedAt = fromNanos(sql.NullInt64{Int64: created, Valid: true})
 	d.StartedAt, d.EndedAt = fromNanos(started), fromNanos(ended)
@@ -429,11 +434,12 @@ func (s *SQLite) Results(ctx context.Context, drillID string) (*DrillResults, er
 	}
 	out := &DrillResults{Drill: d}
 	idx := map[int32]int{}
-	err = each(ctx, tx, `SELECT p.slot, p.name, p.policy, coalesce(r.score, 0), coalesce(r.outcome, '')
+	err = each(ctx, tx, `SELECT p.slot, p.name, p.policy, coalesce(r.score, 0), coalesce(r.outcome, ''),
+		coalesce(r.finished, 1) = 0
 		FROM participants p LEFT JOIN results r ON r.drill_id = p.drill_id AND r.slot = p.slot
 		WHERE p.drill_id = ? ORDER BY p.slot`, drillID, func(rows *sql.Rows) error {
 		var p ParticipantResult
-		if err := rows.Scan(&p.Slot, &p.Name, &p.Policy, &p.Score, &p.Outcome); err != nil {
+		if err := rows.Scan(&p.Slot, &p.Name, &p.Policy, &p.Score, &p.Outcome, &p.Unfinished); err != nil {
 			return err
 		}
 		idx[p.Slot] = len(out.Participants)

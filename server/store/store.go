@@ -114,7 +114,14 @@ type Drill struct {
 	// FinalTick and FinalHash (16 hex digits) are set by SaveResults.
 	FinalTick uint64 `json:"final_tick"`
 	FinalHash string `json:"final_hash,omitempty"`
+	// EndReason is "" for a drill that ran to its end or was ended by its
+	// facilitator, EndAbandoned for one the server ended because nobody
+	// came back to it (drill serve --abandon-after).
+	EndReason string `json:"end_reason,omitempty"`
 }
+
+// EndAbandoned is the EndReason of a drill nobody came back to.
+const EndAbandoned = "abandoned"
 
 // DrillSummary is a drill as ListDrills shows it.
 type DrillSummary struct {
@@ -135,8 +142,12 @@ type Participant struct {
 // participant who joined but has no results yet has an empty Outcome.
 type ParticipantResult struct {
 	Participant
-	Score      int         `json:"score"`
-	Outcome    string      `json:"outcome"`
+	Score   int    `json:"score"`
+	Outcome string `json:"outcome"`
+	// Unfinished marks results of a drill that did not finish (it was
+	// abandoned): the engine decided every open task at that tick, so the
+	// score is a record, not a grade.
+	Unfinished bool        `json:"unfinished,omitempty"`
 	Breakdown  []Item      `json:"breakdown,omitempty"`
 	Objectives []Objective `json:"objectives,omitempty"`
 }
@@ -181,7 +192,10 @@ type Results struct {
 	FinalHash string
 	// EndedAt, when set, also moves the drill to ended at that time, in the
 	// same transaction. Leave it zero to save provisional results.
-	EndedAt      time.Time
+	EndedAt time.Time
+	// EndReason, with EndedAt, says why the drill ended ("" or
+	// EndAbandoned).
+	EndReason    string
 	Participants []ParticipantResult
 	Timeline     []Event
 }

@@ -601,10 +601,10 @@ func TestSchemaStoresOnlyDisplayNames(t *testing.T) {
 	s, _ := open(t)
 	reviewed := map[string]string{
 		"schema_version": "version name",
-		"drills":         "id join_code scenario scenario_hash seed tick_hz state created_ns started_ns ended_ns final_tick final_hash",
+		"drills":         "id join_code scenario scenario_hash seed tick_hz state created_ns started_ns ended_ns final_tick final_hash end_reason",
 		// name is the only thing about a person in the whole database.
 		"participants": "drill_id slot name policy",
-		"results":      "drill_id slot score outcome",
+		"results":      "drill_id slot score outcome finished",
 		"breakdown":    "drill_id slot seq rule kind tick points max_points applicable reason_en reason_zh",
 		"objectives":   "drill_id slot seq objective title_en title_zh rating points max_points",
 		"timeline":     "drill_id seq tick kind who npc ref level value",
