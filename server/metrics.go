@@ -57,6 +57,8 @@ var (
 	descParticipants = prometheus.NewDesc("rescuedrill_participants", "Participants in drills that have not ended (people and bots, not those who left).", nil, nil)
 	descTicks        = prometheus.NewDesc("rescuedrill_ticks_total", "Ticks stepped by all drills.", nil, nil)
 	descLate         = prometheus.NewDesc("rescuedrill_late_ticks_total", "Ticks whose step took longer than the tick period.", nil, nil)
+	descCaughtUp     = prometheus.NewDesc("rescuedrill_ticks_caught_up_total", "Ticks stepped behind their schedule, in a burst after the drill goroutine waited for a core.", nil, nil)
+	descSlipped      = prometheus.NewDesc("rescuedrill_ticks_slipped_total", "Due ticks given up after a stall longer than the catch-up limit (drill time fell behind).", nil, nil)
 	descMaxTick      = prometheus.NewDesc("rescuedrill_tick_max_seconds", "Longest tick of any drill in the registry.", nil, nil)
 	descInputs       = prometheus.NewDesc("rescuedrill_inputs_total", "Inputs applied by all drills.", nil, nil)
 	descRejected     = prometheus.NewDesc("rescuedrill_inputs_rejected_total", "Inputs refused by drills, by reason (queue_full, invalid).", []string{"reason"}, nil)
@@ -83,7 +85,7 @@ type collector struct {
 }
 
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descDrills, descParticipants, descTicks, descLate, descMaxTick, descInputs,
+	for _, d := range []*prometheus.Desc{descDrills, descParticipants, descTicks, descLate, descCaughtUp, descSlipped, descMaxTick, descInputs,
 		descRejected, descSlow, descConns, descRejects, descProtoErrs, descBytesOut, descBytesIn, descOpen, descAccepted,
 		descHandshake, descRefused, descDgramDrops, descCodes, descPoseDrops, descChoiceLimit} {
 		ch <- d
@@ -107,6 +109,8 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 			s := e.Drill.Stats()
 			sum.Ticks += s.Ticks
 			sum.LateTicks += s.LateTicks
+			sum.CaughtUp += s.CaughtUp
+			sum.Slipped += s.Slipped
 			sum.Inputs += s.Inputs
 			sum.RejectedFull += s.RejectedFull
 			sum.RejectedInvalid += s.RejectedInvalid
@@ -122,6 +126,8 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		gauge(descParticipants, float64(participants))
 		counter(descTicks, sum.Ticks)
 		counter(descLate, sum.LateTicks)
+		counter(descCaughtUp, sum.CaughtUp)
+		counter(descSlipped, sum.Slipped)
 		gauge(descMaxTick, sum.MaxTick.Seconds())
 		counter(descInputs, sum.Inputs)
 		counter(descRejected, sum.RejectedFull, "queue_full")

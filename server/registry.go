@@ -99,6 +99,10 @@ type Registry struct {
 	// OnTick, when set before drills are made, is every drill's
 	// drill.Config.OnTick (the tick-duration histogram).
 	OnTick func(took time.Duration)
+	// MaxCatchUp, when set before drills are made, is every drill's
+	// drill.Config.MaxCatchUp: with the wall clock, a drill that fell
+	// behind steps the ticks it owes (drill serve sets it at speed 1).
+	MaxCatchUp int
 
 	mu     sync.Mutex
 	byID   map[string]*Entry
@@ -120,28 +124,43 @@ func NewRegistry(dataDir string, clock drill.Clock, log *slog.Logger) (*Registry
 }
 
 // CreateRequest asks for a new drill: a built-in scenario by name, or an
-// uploaded scenario's YAML (which must use a built-in map).
+// uploaded scenario's YAML named Scenario (a file name, like my-town.yaml),
+// on a built-in map or with the grid files its map: names in Files, by
+// their paths relative to the scenario (kept under DATA/scenarios/ID,
+// uploads.go).
 type CreateRequest struct {
 	Scenario string
 	Source   []byte
+	Files    map[string][]byte
 	Seed     uint64
 }
 
 // Create starts a drill in the lobby and returns it with the facilitator
 // token that controls it.
-func (r *Registry) Create(ctx context.Context, req CreateRequest) (*Entry, string, error) {
+func (r *Registry) Create(ctx context.Context, req CreateRequest) (_ *Entry, _ string, err error) {
 	name, src, setup, err := loadScenario(req)
 	if err != nil {
 		return nil, "", err
 	}
 	id, code, fac := newID(), "", newSecret()
+	if len(req.Files) > 0 {
+		// The map is durable before the journal that needs it (uploads.go).
+		if err := r.storeUpload(id, name, src, req.Files); err != nil {
+			return nil, "", err
+		}
+		defer func() {
+			if err != nil {
+				_ = os.RemoveAll(r.uploadDir(id))
+			}
+		}()
+	}
 	hdr := replay.Header{Scenario: name, Source: src, Seed: req.Seed, TickHz: setup.Scenario.Hz(), EngineVersion: engine.Version}
 	j, err := journal.Create(r.dir, id, hdr)
 	if err != nil {
 		return nil, "", err
 	}
 	e := &Entry{ID: id, Scenario: name, Source: src, Seed: req.Seed, Setup: setup, Created: r.clock.Now(), facilitator: fac}
-	d, err := drill.New(drill.Config{ID: id, Setup: setup, Seed: req.Seed, Journal: j, Clock: r.clock, Capture: e.capture, OnTick: r.OnTick})
+	d, err := drill.New(drill.Config{ID: id, Setup: setup, Seed: req.Seed, Journal: j, Clock: r.clock, Capture: e.capture, OnTick: r.OnTick, MaxCatchUp: r.MaxCatchUp})
 	if err != nil {
 		j.Close()
 		return nil, "", err
@@ -263,7 +282,7 @@ func (r *Registry) Recover(ctx context.Context) ([]*Entry, error) {
 			r.log.Error("journal unrecoverable", "drill", rec.DrillID, "err", rec.Err)
 			continue
 		}
-		name, src, setup, err := loadScenario(CreateRequest{Scenario: rec.Log.Header.Scenario, Source: rec.Log.Header.Source})
+		name, src, setup, err := r.recoverScenario(rec.DrillID, rec.Log.Header)
 		if err != nil {
 			rec.Journal.Close()
 			r.log.Error("recovered drill's scenario does not load", "drill", rec.DrillID, "err", err)
@@ -291,7 +310,7 @@ func (r *Registry) Recover(ctx context.Context) ([]*Entry, error) {
 		}
 		people := int32(len(w.People()))
 		d, err := drill.New(drill.Config{ID: rec.DrillID, Setup: setup, Seed: rec.Log.Header.Seed, World: w, Applied: applied,
-			Journal: rec.Journal, Clock: r.clock, Capture: e.capture, OnTick: r.OnTick})
+			Journal: rec.Journal, Clock: r.clock, Capture: e.capture, OnTick: r.OnTick, MaxCatchUp: r.MaxCatchUp})
 		if err != nil {
 			rec.Journal.Close()
 			if keys != nil {
@@ -400,8 +419,12 @@ func loadScenario(req CreateRequest) (string, []byte, engine.Setup, error) {
 	if name == "" {
 		name = "uploaded.yaml"
 	}
-	if l, err := scenarios.Builtin(name); err == nil && string(l.Src) == string(req.Source) {
+	if l, err := scenarios.Builtin(name); err == nil && string(l.Src) == string(req.Source) && len(req.Files) == 0 {
 		return name, l.Src, engine.Setup{Scenario: l.Scenario, Map: l.Map}, nil
+	}
+	if len(req.Files) > 0 || scenarios.CheckUploadName(name) == "" {
+		req.Scenario = name
+		return loadUpload(req) // says which map file is missing or refused
 	}
 	l, err := scenarios.LoadSource(name, req.Source)
 	if err != nil {

@@ -154,6 +154,12 @@ func startServer(ctx context.Context, o serveOptions, log *slog.Logger) (_ *dril
 		return transport.Stats{}
 	})
 	ds.reg.OnTick = ds.met.ObserveTick
+	if o.Speed == 1 {
+		// On the wall clock a drill steps the ticks it fell behind (a
+		// second's worth at most), so drill time keeps pace with the
+		// class's; --speed's clock does not run with its tickers.
+		ds.reg.MaxCatchUp = catchUpTicks
+	}
 	if ds.recovered, err = ds.reg.Recover(ctx); err != nil {
 		return nil, fmt.Errorf("recovering drills: %w", err)
 	}
@@ -282,6 +288,10 @@ func (ds *drillServer) handler() http.Handler {
 	}
 	return mux
 }
+
+// catchUpTicks is the most ticks a drill steps at once to catch up: a
+// second at 20 Hz. A longer stall is given up (rescuedrill_ticks_slipped_total).
+const catchUpTicks = 20
 
 // extraRoutes are HTTPS routes other files of this command add in their
 // init (as subcommands register themselves), so a new endpoint does not

@@ -98,6 +98,12 @@ type TickReport struct {
 	Stepped  uint64  `json:"stepped"`
 	Missed   int     `json:"missed"` // beyond one tick per drill of read skew
 	Late     float64 `json:"late"`   // ticks whose step took longer than the period
+	// CaughtUp are ticks stepped behind their schedule, in a burst after
+	// a drill goroutine waited for a core (stepped, so not missed, but
+	// late for the clients); Slipped are due ticks a drill gave up after a
+	// stall beyond its catch-up limit (they show as missed too).
+	CaughtUp float64 `json:"caught_up"`
+	Slipped  float64 `json:"slipped"`
 }
 
 func buildReport(cfg Config, w *window) *Report {
@@ -142,6 +148,8 @@ func buildReport(cfg Config, w *window) *Report {
 	r.Tick.Expected = math.Round(r.Tick.Expected)
 	r.Tick.Missed = int(math.Round(missed))
 	r.Tick.Late = delta(w.before, w.after, "rescuedrill_late_ticks_total")
+	r.Tick.CaughtUp = delta(w.before, w.after, "rescuedrill_ticks_caught_up_total")
+	r.Tick.Slipped = delta(w.before, w.after, "rescuedrill_ticks_slipped_total")
 
 	// Bandwidth.
 	r.Down.AvgKbps = round1(mean(w.down))
@@ -209,6 +217,8 @@ func (r *Report) WriteText(w io.Writer) {
 	fmt.Fprintf(tw, "  server histogram 服务器直方图 p50 / p99 ≤\t%s / %s ms\t\t\n", le(r.Tick.HistP50), le(r.Tick.HistP99))
 	fmt.Fprintf(tw, "ticks stepped / expected 已走拍数/应走\t%d / %.0f (missed 漏拍 %d, late 超时 %.0f)\tno missed\t%s\n",
 		r.Tick.Stepped, r.Tick.Expected, r.Tick.Missed, r.Tick.Late, yes(r.Goals.NoMiss))
+	fmt.Fprintf(tw, "  caught up 补拍 / given up 放弃\t%.0f / %.0f ticks (stepped behind schedule in a burst / slipped)\t\t\n",
+		r.Tick.CaughtUp, r.Tick.Slipped)
 	fmt.Fprintf(tw, "downstream 下行 per participant avg / p50 / p99\t%.1f / %.1f / %.1f kbit/s\tavg ≤ %.0f kbit/s\t%s\n",
 		r.Down.AvgKbps, r.Down.P50Kbps, r.Down.P99Kbps, GoalDownKbps, yes(r.Goals.Down))
 	fmt.Fprintf(tw, "  per second 每秒 p99 / max\t%.1f / %.1f kbit/s\t\t\n", r.Down.P99SecondKbps, r.Down.MaxSecondKbps)

@@ -93,6 +93,14 @@ type Config struct {
 	// server's tick-duration histogram). It runs on the drill goroutine and
 	// must return at once.
 	OnTick func(took time.Duration)
+	// MaxCatchUp is the most ticks one wake of the drill goroutine steps
+	// when it fell behind its schedule (the process did not get a core in
+	// time): drill time then keeps pace with the wall clock, as the
+	// scenario's deadlines assume, instead of a busy server's drills
+	// running slow. A backlog beyond it is given up (Stats.Slipped). 0 or 1
+	// steps one tick per ticker tick: test clocks whose Now does not move
+	// with their ticker need that. See pacer.go.
+	MaxCatchUp int
 }
 
 // Frame is what subscribers receive after every tick: the world is not
@@ -136,6 +144,7 @@ type NPCView struct {
 // Stats are counters for metrics and tests.
 type Stats struct {
 	Ticks, LateTicks           uint64
+	CaughtUp, Slipped          uint64 // ticks stepped behind schedule; ticks given up (pacer.go)
 	Inputs, RejectedFull       uint64
 	RejectedInvalid, Dropped   uint64
 	SlowSubscriberDrops, Syncs uint64
@@ -225,6 +234,7 @@ func (d *Drill) Run(ctx context.Context) error {
 	period := time.Second / time.Duration(d.world.TickHz())
 	t := d.cfg.Clock.NewTicker(period)
 	defer t.Stop()
+	pace := pacer{period: period, max: d.cfg.MaxCatchUp}
 	for {
 		select {
 		case <-ctx.Done():
@@ -235,16 +245,23 @@ func (d *Drill) Run(ctx context.Context) error {
 			d.accept(s)
 		case <-t.C():
 			if d.state != Running {
+				pace.stop() // a pause is not a backlog
 				continue
 			}
-			d.drain() // everything submitted before this tick belongs to it
-			start := d.cfg.Clock.Now()
-			if err := d.step(); err != nil {
-				return err
+			n, slipped := pace.wake(d.cfg.Clock.Now())
+			if n > 1 || slipped > 0 {
+				d.count(func(s *Stats) { s.CaughtUp += uint64(n - 1); s.Slipped += slipped })
 			}
-			d.noteTick(d.cfg.Clock.Now().Sub(start), period)
-			if d.world.Done() {
-				return d.finish()
+			for range n {
+				d.drain() // everything submitted before this tick belongs to it
+				start := d.cfg.Clock.Now()
+				if err := d.step(); err != nil {
+					return err
+				}
+				d.noteTick(d.cfg.Clock.Now().Sub(start), period)
+				if d.world.Done() {
+					return d.finish()
+				}
 			}
 		}
 	}
@@ -375,6 +392,7 @@ func (d *Drill) count(f func(*Stats)) {
 }
 
 func (d *Drill) setState(s State) {
+	d.noteWall(d.state, s) // walltime.go: the journal keeps when it happened
 	changed := d.state != s
 	d.state = s
 	d.stateNow.Store(uint32(s))

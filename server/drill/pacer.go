@@ -1,0 +1,55 @@
+package drill
+
+import "time"
+
+// pacer keeps a running drill's ticks on a fixed schedule (the classic
+// fixed time step with catch-up). Go's ticker drops the ticks a busy
+// goroutine misses, so without it a drill whose goroutine waited for a core
+// would step fewer ticks than the wall clock passed: drill time would run
+// slow and a 15-minute drill would last longer for a busy server's class.
+// At each wake the pacer says how many ticks are due by the schedule that
+// starts at the first wake: one normally (a wake late by less than a
+// period is no backlog), more after a stall, at most max; a larger backlog is given up (slipped) and
+// the schedule restarts from now, so a long stall never turns into a long
+// burst. Stepping is cheap next to a tick period (docs/BENCHMARKS.md), so
+// a burst of a few steps clears the backlog at once.
+type pacer struct {
+	period time.Duration
+	max    int // most ticks per wake; ≤ 1: always one (no catch-up)
+
+	running bool
+	anchor  time.Time // when tick 0 of this run of the schedule was due
+	stepped int64     // ticks stepped since anchor
+}
+
+// stop forgets the schedule (the drill is paused or not started): the next
+// wake starts a new one.
+func (p *pacer) stop() { p.running = false }
+
+// wake is called at a ticker tick with the clock's time; it returns how
+// many ticks to step now (≥ 1) and how many due ticks were given up.
+func (p *pacer) wake(now time.Time) (steps int, slipped uint64) {
+	if p.max <= 1 {
+		return 1, 0
+	}
+	if !p.running {
+		p.running, p.anchor, p.stepped = true, now, 0
+	}
+	due := int64(now.Sub(p.anchor)/p.period) + 1 // ticks 0…due-1 are due by now
+	n := due - p.stepped
+	switch {
+	case n < 1:
+		// A tick a little early for the schedule (the first wake, the
+		// anchor, came later after its tick than this one): still one
+		// step per ticker tick, so a drill never stalls; the drill is
+		// then a tick ahead, which the next late wake uses up.
+		n = 1
+	case n > int64(p.max):
+		// Too far behind: step max, give up the rest, and start a new
+		// schedule whose tick 0 is the one stepped now.
+		p.anchor, p.stepped = now, 1
+		return p.max, uint64(n - int64(p.max))
+	}
+	p.stepped += n
+	return int(n), 0
+}
