@@ -115,7 +115,7 @@ func TestDecodeRejectsHeader(t *testing.T) {
 		{"empty", nil},
 		{"magic only", []byte(Magic)},
 		{"wrong magic", cat([]byte("RDRPLAY2"), start[8:], frame(kindHeader, hdr))},
-		{"version 2", cat([]byte(Magic), []byte{2}, frame(kindHeader, hdr))},
+		{"version from the future", cat([]byte(Magic), []byte{Version + 1}, frame(kindHeader, hdr))},
 		{"version 0", cat([]byte(Magic), []byte{0}, frame(kindHeader, hdr))},
 		{"version not shortest", cat([]byte(Magic), []byte{0x81, 0x00}, frame(kindHeader, hdr))},
 		{"no header record", start},

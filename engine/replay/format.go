@@ -26,9 +26,16 @@ import (
 // not the version: the version follows as a uvarint.
 const Magic = "RDRPLAY1"
 
-// Version is the format version this package writes and the only one it
-// reads.
-const Version = 1
+// Version is the format version this package writes. It reads this one and
+// every older one (see MinVersion): version 2 is version 1 plus Wall records,
+// so a version 1 file is read as it always was. Files get a new version
+// rather than a new record kind alone, so that a build that knows only
+// version 1 refuses a version 2 journal whole (a bad header, left as it is)
+// instead of taking the first Wall record for damage and truncating there.
+const Version = 2
+
+// MinVersion is the oldest format version this package reads.
+const MinVersion = 1
 
 // Limits bound every length in a file, so that a hostile or corrupt file
 // cannot make the decoder allocate more than about MaxSourceLen bytes.
@@ -53,6 +60,7 @@ const (
 	kindInput      byte = 2
 	kindCheckpoint byte = 3
 	kindEnd        byte = 4
+	kindWall       byte = 5 // version 2 on
 )
 
 var (
@@ -127,6 +135,42 @@ type End struct {
 	Hash uint64
 }
 
+// WallKind says what happened at a Wall record's wall-clock time.
+type WallKind uint8
+
+const (
+	WallStart  WallKind = 1 // the facilitator started the drill
+	WallPause  WallKind = 2 // the drill paused: ticks stop, the wall clock goes on
+	WallResume WallKind = 3 // the drill runs again (after a pause, or after a restart)
+	WallEnd    WallKind = 4 // the drill ended
+)
+
+func (k WallKind) String() string {
+	switch k {
+	case WallStart:
+		return "start"
+	case WallPause:
+		return "pause"
+	case WallResume:
+		return "resume"
+	case WallEnd:
+		return "end"
+	}
+	return fmt.Sprintf("WallKind(%d)", uint8(k))
+}
+
+// Wall records when, in wall-clock time, a drill started, paused, resumed
+// or ended, at which tick. Ticks alone give drill time; a live drill that
+// was paused needs these to put its events at their true times (xAPI
+// timestamps, CAP sent times). They never enter the world or its hash:
+// a replay ignores them. UnixNano is nanoseconds since 1970 UTC, an integer
+// so the log stays exact and free of clocks and time zones.
+type Wall struct {
+	Tick     uint64 // the next tick the world steps (the tick it stands at)
+	Kind     WallKind
+	UnixNano int64
+}
+
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // order enforces the time order of records, which both the Writer and the
@@ -136,9 +180,38 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // of every checkpoint among the inputs follows from the ticks alone, which
 // lets a Log keep inputs and checkpoints in separate slices and still
 // re-encode to the very same bytes.
+//
+// A Wall record at tick W stands between the records of tick W-1 (its
+// inputs and checkpoint) and the inputs of tick W: the world stands at
+// tick W while it is paused or started. So it must come after every input
+// and checkpoint of earlier ticks and before those of tick W and later,
+// and its position, too, follows from the ticks.
 type order struct {
-	inputs, checkpoints, ended bool
-	lastInput, lastCheckpoint  uint64
+	inputs, checkpoints, ended, walls   bool
+	lastInput, lastCheckpoint, lastWall uint64
+}
+
+func (o *order) wall(tick uint64) string {
+	switch {
+	case o.ended:
+		return "wall-clock record after end"
+	case o.walls && tick < o.lastWall:
+		return fmt.Sprintf("wall-clock tick %d before previous wall-clock tick %d", tick, o.lastWall)
+	case o.inputs && tick <= o.lastInput:
+		return fmt.Sprintf("wall-clock tick %d not after input tick %d", tick, o.lastInput)
+	case o.checkpoints && tick <= o.lastCheckpoint:
+		return fmt.Sprintf("wall-clock tick %d not after checkpoint tick %d", tick, o.lastCheckpoint)
+	}
+	o.walls, o.lastWall = true, tick
+	return ""
+}
+
+// afterWall is why a record of tick may not follow the last Wall record.
+func (o *order) afterWall(what string, tick uint64) string {
+	if o.walls && tick < o.lastWall {
+		return fmt.Sprintf("%s tick %d before wall-clock tick %d", what, tick, o.lastWall)
+	}
+	return ""
 }
 
 func (o *order) input(tick uint64) string {
@@ -149,6 +222,8 @@ func (o *order) input(tick uint64) string {
 		return fmt.Sprintf("input tick %d before previous input tick %d", tick, o.lastInput)
 	case o.checkpoints && tick <= o.lastCheckpoint:
 		return fmt.Sprintf("input tick %d not after checkpoint tick %d", tick, o.lastCheckpoint)
+	case o.afterWall("input", tick) != "":
+		return o.afterWall("input", tick)
 	}
 	o.inputs, o.lastInput = true, tick
 	return ""
@@ -162,6 +237,8 @@ func (o *order) checkpoint(tick uint64) string {
 		return fmt.Sprintf("checkpoint tick %d not after previous checkpoint tick %d", tick, o.lastCheckpoint)
 	case o.inputs && tick < o.lastInput:
 		return fmt.Sprintf("checkpoint tick %d before input tick %d", tick, o.lastInput)
+	case o.afterWall("checkpoint", tick) != "":
+		return o.afterWall("checkpoint", tick)
 	}
 	o.checkpoints, o.lastCheckpoint = true, tick
 	return ""
@@ -175,6 +252,8 @@ func (o *order) end(tick uint64) string {
 		return fmt.Sprintf("end tick %d before checkpoint tick %d", tick, o.lastCheckpoint)
 	case o.inputs && tick < o.lastInput:
 		return fmt.Sprintf("end tick %d before input tick %d", tick, o.lastInput)
+	case o.afterWall("end", tick) != "":
+		return o.afterWall("end", tick)
 	}
 	o.ended = true
 	return ""

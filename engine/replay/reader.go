@@ -17,10 +17,24 @@ import (
 // non-decreasing tick order; each checkpoint's place among them follows
 // from the ticks (see Checkpoint).
 type Log struct {
+	// Version is the format version of the file the log was read from
+	// when that is older than this package's Version (1: a file without
+	// wall-clock records), and 0 for the current one. Encode writes the
+	// log in it, so an old file re-encodes to its very bytes.
+	Version     int
 	Header      Header
+	Walls       []Wall // when the drill started, paused, resumed, ended (version 2 on)
 	Inputs      []engine.Input
 	Checkpoints []Checkpoint
 	End         *End // nil while the drill runs, or if it was cut short
+}
+
+// version is the format version l is written in.
+func (l *Log) version() int {
+	if l.Version == 0 {
+		return Version
+	}
+	return l.Version
 }
 
 // InputsAt returns the inputs of one tick in the order they were logged,
@@ -79,6 +93,7 @@ type decoder struct {
 	off int64  // bytes of whole, good records consumed so far
 	buf []byte // payload scratch, reused across records
 	ord order
+	ver int // the file's format version
 }
 
 func (d *decoder) header() (*Log, error) {
@@ -98,9 +113,10 @@ func (d *decoder) header() (*Log, error) {
 	if n != uvarintLen(v) {
 		return nil, fmt.Errorf("%w: version varint not in its shortest form", ErrBadHeader)
 	}
-	if v != Version {
-		return nil, fmt.Errorf("%w: format version %d, this build reads only %d", ErrBadHeader, v, Version)
+	if v < MinVersion || v > Version {
+		return nil, fmt.Errorf("%w: format version %d, this build reads %d to %d", ErrBadHeader, v, MinVersion, Version)
 	}
+	d.ver = int(v)
 	d.off = int64(len(Magic) + n)
 	kind, b, err := d.frame(maxHeaderPayload)
 	if err != nil {
@@ -131,7 +147,11 @@ func (d *decoder) header() (*Log, error) {
 	h.TickHz = int(hz)
 	// The header buffer can be a megabyte; records get a fresh small one.
 	d.buf = nil
-	return &Log{Header: h}, nil
+	l := &Log{Header: h}
+	if d.ver < Version {
+		l.Version = d.ver
+	}
+	return l, nil
 }
 
 func headerReadErr(what string, err error) error {
@@ -187,6 +207,24 @@ func (d *decoder) record(l *Log, kind byte, b []byte) string {
 			}
 			l.End = &End{Tick: tick, Hash: hash}
 		}
+	case kindWall:
+		if d.ver < 2 {
+			return fmt.Sprintf("unknown record kind %d", kind) // as version 1 always said
+		}
+		var wl Wall
+		wl.Tick = p.uvarint("tick")
+		wl.Kind = WallKind(p.byte("wall-clock kind"))
+		wl.UnixNano = p.zigzag("wall-clock time")
+		if reason := p.finish(); reason != "" {
+			return "wall-clock: " + reason
+		}
+		if wl.Kind < WallStart || wl.Kind > WallEnd {
+			return fmt.Sprintf("wall-clock record of unknown kind %d", wl.Kind)
+		}
+		if reason := d.ord.wall(wl.Tick); reason != "" {
+			return reason
+		}
+		l.Walls = append(l.Walls, wl)
 	case kindHeader:
 		return "second header"
 	default:

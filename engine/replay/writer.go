@@ -18,10 +18,11 @@ import (
 // bufio.Writer for a file written at the end of a drill, or call Sync on
 // the file after the records that must survive a crash.
 type Writer struct {
-	w   io.Writer
-	ord order
-	pay []byte // payload scratch
-	rec []byte // framed record scratch
+	w       io.Writer
+	version int // the file's format version: no Wall records in version 1
+	ord     order
+	pay     []byte // payload scratch
+	rec     []byte // framed record scratch
 	// err is the first write error. It sticks: after a short write the
 	// stream ends in a torn record, and anything appended behind it would
 	// be unreadable, so the Writer refuses to go on.
@@ -30,12 +31,16 @@ type Writer struct {
 
 // NewWriter writes the magic, the version and the header record to w.
 func NewWriter(w io.Writer, h Header) (*Writer, error) {
+	return newWriter(w, h, Version)
+}
+
+func newWriter(w io.Writer, h Header, version int) (*Writer, error) {
 	if err := h.validate(); err != nil {
 		return nil, err
 	}
-	wr := &Writer{w: w}
+	wr := &Writer{w: w, version: version}
 	wr.pay = appendHeader(wr.pay[:0], &h)
-	start := binary.AppendUvarint([]byte(Magic), Version)
+	start := binary.AppendUvarint([]byte(Magic), uint64(version))
 	if err := wr.write(start, kindHeader); err != nil {
 		return nil, err
 	}
@@ -45,9 +50,11 @@ func NewWriter(w io.Writer, h Header) (*Writer, error) {
 // ResumeWriter returns a Writer that appends to an existing log whose
 // records are l, as Decode returned them after a crash (with the file
 // truncated to the RecordError's Offset when there was a torn tail). It
-// writes nothing itself.
+// writes nothing itself. It goes on in the log's format version, so a
+// version 1 journal resumed by this build stays version 1 (and takes no
+// Wall records).
 func ResumeWriter(w io.Writer, l *Log) (*Writer, error) {
-	wr := &Writer{w: w}
+	wr := &Writer{w: w, version: l.version()}
 	if err := replayOrder(&wr.ord, l); err != nil {
 		return nil, err
 	}
@@ -60,30 +67,67 @@ func ResumeWriter(w io.Writer, l *Log) (*Writer, error) {
 // replayOrder runs l's records through o in the order Encode writes them,
 // so a hand-built Log gets the same checks as a stream of Writer calls.
 func replayOrder(o *order, l *Log) error {
-	i := 0
-	check := func(reason string) error {
+	if len(l.Walls) > 0 && l.version() < 2 {
+		return fmt.Errorf("%w: a version %d log cannot carry wall-clock records", ErrBadRecord, l.version())
+	}
+	return l.records(func(kind byte, i int) error {
+		var reason string
+		switch kind {
+		case kindWall:
+			if k := l.Walls[i].Kind; k < WallStart || k > WallEnd {
+				reason = fmt.Sprintf("wall-clock record of unknown kind %d", k)
+			} else {
+				reason = o.wall(l.Walls[i].Tick)
+			}
+		case kindInput:
+			reason = o.input(l.Inputs[i].Tick)
+		case kindCheckpoint:
+			reason = o.checkpoint(l.Checkpoints[i].Tick)
+		case kindEnd:
+			reason = o.end(l.End.Tick)
+		}
 		if reason != "" {
 			return fmt.Errorf("%w: %s", ErrBadRecord, reason)
 		}
 		return nil
-	}
-	for _, c := range l.Checkpoints {
-		for ; i < len(l.Inputs) && l.Inputs[i].Tick <= c.Tick; i++ {
-			if err := check(o.input(l.Inputs[i].Tick)); err != nil {
-				return err
-			}
+	})
+}
+
+// records calls fn for every record of l after the header in file order:
+// by tick, and within a tick the Wall records (the world standing at that
+// tick), then the inputs, then the checkpoint; End last. The order rules
+// make this the only order a valid file can have.
+func (l *Log) records(fn func(kind byte, i int) error) error {
+	var w, in, c int
+	for w < len(l.Walls) || in < len(l.Inputs) || c < len(l.Checkpoints) {
+		kind, best := byte(0), uint64(0)
+		if w < len(l.Walls) {
+			kind, best = kindWall, l.Walls[w].Tick
 		}
-		if err := check(o.checkpoint(c.Tick)); err != nil {
-			return err
+		if in < len(l.Inputs) && (kind == 0 || l.Inputs[in].Tick < best) {
+			kind, best = kindInput, l.Inputs[in].Tick
 		}
-	}
-	for ; i < len(l.Inputs); i++ {
-		if err := check(o.input(l.Inputs[i].Tick)); err != nil {
+		if c < len(l.Checkpoints) && (kind == 0 || l.Checkpoints[c].Tick < best) {
+			kind = kindCheckpoint
+		}
+		var err error
+		switch kind {
+		case kindWall:
+			err = fn(kind, w)
+			w++
+		case kindInput:
+			err = fn(kind, in)
+			in++
+		default:
+			err = fn(kind, c)
+			c++
+		}
+		if err != nil {
 			return err
 		}
 	}
 	if l.End != nil {
-		return check(o.end(l.End.Tick))
+		return fn(kindEnd, 0)
 	}
 	return nil
 }
@@ -116,6 +160,21 @@ func (w *Writer) Checkpoint(tick, hash uint64) error {
 func (w *Writer) End(tick, hash uint64) error {
 	w.pay = appendTickHash(w.pay[:0], tick, hash)
 	return w.record(kindEnd, (*order).end, tick)
+}
+
+// Wall appends a wall-clock record: the drill started, paused, resumed or
+// ended at unixNano, standing at tick (the next tick it steps). A version 1
+// log (a journal begun by an older build) cannot carry one: ErrBadRecord,
+// and the log goes on without it.
+func (w *Writer) Wall(kind WallKind, tick uint64, unixNano int64) error {
+	if w.version < 2 {
+		return fmt.Errorf("%w: a version %d log cannot carry wall-clock records", ErrBadRecord, w.version)
+	}
+	if kind < WallStart || kind > WallEnd {
+		return fmt.Errorf("%w: wall-clock record of unknown kind %d", ErrBadRecord, kind)
+	}
+	w.pay = appendWall(w.pay[:0], &Wall{Tick: tick, Kind: kind, UnixNano: unixNano})
+	return w.record(kindWall, (*order).wall, tick)
 }
 
 // record writes the payload already in w.pay as a record of kind, if the
@@ -199,13 +258,20 @@ func appendInput(b []byte, in *engine.Input) []byte {
 	return appendString(b, in.Policy)
 }
 
+func appendWall(b []byte, wl *Wall) []byte {
+	b = binary.AppendUvarint(b, wl.Tick)
+	b = append(b, byte(wl.Kind))
+	return appendZigzag(b, wl.UnixNano)
+}
+
 func appendTickHash(b []byte, tick, hash uint64) []byte {
 	b = binary.AppendUvarint(b, tick)
 	return binary.LittleEndian.AppendUint64(b, hash)
 }
 
-// Encode writes l as a complete file: header, then inputs and checkpoints
-// merged by tick (each checkpoint after the inputs of its tick), then End
+// Encode writes l as a complete file in l's format version: header, then
+// wall-clock records, inputs and checkpoints merged by tick (each Wall
+// before the inputs of its tick, each checkpoint after them), then End
 // if the log has one. Inputs must be sorted by tick; a log that breaks the
 // order rules is refused with an error wrapping ErrBadRecord.
 func Encode(w io.Writer, l *Log) error {
@@ -223,28 +289,19 @@ func Encode(w io.Writer, l *Log) error {
 			return err
 		}
 	}
-	wr, err := NewWriter(w, l.Header)
+	wr, err := newWriter(w, l.Header, l.version())
 	if err != nil {
 		return err
 	}
-	i := 0
-	for _, c := range l.Checkpoints {
-		for ; i < len(l.Inputs) && l.Inputs[i].Tick <= c.Tick; i++ {
-			if err := wr.Input(l.Inputs[i]); err != nil {
-				return err
-			}
+	return l.records(func(kind byte, i int) error {
+		switch kind {
+		case kindWall:
+			return wr.Wall(l.Walls[i].Kind, l.Walls[i].Tick, l.Walls[i].UnixNano)
+		case kindInput:
+			return wr.Input(l.Inputs[i])
+		case kindCheckpoint:
+			return wr.Checkpoint(l.Checkpoints[i].Tick, l.Checkpoints[i].Hash)
 		}
-		if err := wr.Checkpoint(c.Tick, c.Hash); err != nil {
-			return err
-		}
-	}
-	for ; i < len(l.Inputs); i++ {
-		if err := wr.Input(l.Inputs[i]); err != nil {
-			return err
-		}
-	}
-	if l.End != nil {
 		return wr.End(l.End.Tick, l.End.Hash)
-	}
-	return nil
+	})
 }

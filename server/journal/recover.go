@@ -138,8 +138,8 @@ func recoverFile(path string) (r Recovered, ok bool) {
 	return r, true
 }
 
-// lastTick is the last tick the log has a record of (input or checkpoint),
-// and whether it has any.
+// lastTick is the last tick the log has a record of (input or checkpoint,
+// or the tick before a wall-clock record), and whether it has any.
 func lastTick(l *replay.Log) (uint64, bool) {
 	var last uint64
 	some := false
@@ -148,6 +148,13 @@ func lastTick(l *replay.Log) (uint64, bool) {
 	}
 	if n := len(l.Checkpoints); n > 0 && (!some || l.Checkpoints[n-1].Tick > last) {
 		last, some = l.Checkpoints[n-1].Tick, true
+	}
+	// A wall-clock record at tick W was written with the world standing at
+	// W: ticks up to W-1 had run, inputs or not. Rebuilding to there keeps
+	// the records the server appends next (a resume at W, inputs of W) in
+	// the format's order.
+	if n := len(l.Walls); n > 0 && l.Walls[n-1].Tick > 0 && (!some || l.Walls[n-1].Tick-1 > last) {
+		last, some = l.Walls[n-1].Tick-1, true
 	}
 	return last, some
 }
