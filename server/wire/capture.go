@@ -14,7 +14,7 @@ import (
 type Capturer struct {
 	grid   Grid
 	layers uint8
-	prev   [2]*Field
+	prev   [3]*Field // water, debris, risk
 	cells  []uint16
 	npcs   []Entity // last position each NPC turned at, and its heading
 }
@@ -25,7 +25,9 @@ func GridOf(w *engine.World) Grid {
 	return Grid{NX: g.NX, NY: g.NY, CellMM: uint32(g.Cell*1000 + 0.5)}
 }
 
-// LayersOf returns the tile layers a world has.
+// LayersOf returns the tile layers of version 1 a world has. The optional
+// LayerRisk (a landslide world has it too: RiskLayerOf) is added only for
+// the clients that ask for it.
 func LayersOf(w *engine.World) uint8 {
 	var l uint8
 	if w.Flood() != nil {
@@ -35,6 +37,14 @@ func LayersOf(w *engine.World) uint8 {
 		l |= LayerDebris
 	}
 	return l
+}
+
+// RiskLayerOf returns LayerRisk for a world with a landslide, else 0.
+func RiskLayerOf(w *engine.World) uint8 {
+	if w.Landslide() != nil {
+		return LayerRisk
+	}
+	return 0
 }
 
 // NPCTable lists a world's NPCs in snapshot index order (Welcome.NPCs).
@@ -134,6 +144,8 @@ func (c *Capturer) Capture(w *engine.World, phase Phase) *State {
 		}
 		c.prev[1] = FieldFrom(c.grid, cells, c.prev[1])
 		s.Debris = c.prev[1]
+		c.prev[2] = captureRisk(c.grid, ls, cells, c.prev[2])
+		s.Risk = c.prev[2]
 	}
 	return s
 }

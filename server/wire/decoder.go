@@ -23,6 +23,7 @@ type decoded struct {
 	glob  Globals
 	parts []Entity
 	npcs  []Entity
+	xr    []XREntity
 }
 
 // SnapshotDecoder rebuilds the world from snapshots on the client. It keeps
@@ -34,15 +35,15 @@ type SnapshotDecoder struct {
 	layers uint8
 	ring   []decoded
 	newest uint32
-	fields [2]*Field
-	hist   [2][][TileHistory]sendRec // per tile: the newest versions, newest first
+	fields [numLayers]*Field
+	hist   [numLayers][][TileHistory]sendRec // per tile: the newest versions, newest first
 }
 
 // NewSnapshotDecoder returns a decoder for the grid and layers of a
 // Welcome.
 func NewSnapshotDecoder(g Grid, layers uint8) *SnapshotDecoder {
 	d := &SnapshotDecoder{grid: g, layers: layers, ring: make([]decoded, DefaultHistory)}
-	for l := 0; l < 2; l++ {
+	for l := 0; l < numLayers; l++ {
 		if layers&(1<<l) != 0 {
 			d.fields[l] = NewField(g)
 			d.hist[l] = make([][TileHistory]sendRec, g.NumTiles())
@@ -87,12 +88,15 @@ func (d *SnapshotDecoder) Latest() *State {
 }
 
 func (d *SnapshotDecoder) state(r *decoded) *State {
-	s := &State{Tick: r.tick, Globals: r.glob, Participants: r.parts, NPCs: r.npcs}
+	s := &State{Tick: r.tick, Globals: r.glob, Participants: r.parts, NPCs: r.npcs, XR: r.xr}
 	if f := d.fields[0]; f != nil {
 		s.Water = &Field{Grid: f.Grid, Tiles: append([]*Tile(nil), f.Tiles...)}
 	}
 	if f := d.fields[1]; f != nil {
 		s.Debris = &Field{Grid: f.Grid, Tiles: append([]*Tile(nil), f.Tiles...)}
+	}
+	if f := d.fields[2]; f != nil {
+		s.Risk = &Field{Grid: f.Grid, Tiles: append([]*Tile(nil), f.Tiles...)}
 	}
 	return s
 }
@@ -140,10 +144,10 @@ func (d *SnapshotDecoder) Decode(p []byte) (*State, error) {
 	}
 	out := decoded{id: id, tick: tick}
 	if base != nil {
-		out.glob, out.parts, out.npcs = base.glob, base.parts, base.npcs
+		out.glob, out.parts, out.npcs, out.xr = base.glob, base.parts, base.npcs, base.xr
 	}
 	sec := r.u8("snapshot.sections")
-	if sec&^31 != 0 {
+	if sec&^secAll != 0 {
 		r.fail(CodeBadValue, "snapshot.sections 0x%02x", sec)
 	}
 	if sec&secGlobals != 0 {
@@ -164,8 +168,11 @@ func (d *SnapshotDecoder) Decode(p []byte) (*State, error) {
 	if sec&secNPCs != 0 {
 		out.npcs = readEntities(r, out.npcs, MaxNPCs, npcLabels)
 	}
+	if sec&secXR != 0 {
+		out.xr = readXRSection(r, out.xr)
+	}
 	var ups []tileUpdate
-	for l := 0; l < 2; l++ {
+	for l := 0; l < numLayers; l++ {
 		if sec&(secWater<<l) == 0 {
 			continue
 		}

@@ -11,7 +11,11 @@ type EncoderConfig struct {
 	History         int    // snapshots remembered for baselines and acks (default 32)
 	WaterThreshold  uint16 // cm a water cell must change by before its tile is resent (default 2)
 	DebrisThreshold uint16 // the same for debris (default 2)
-	StreamBudget    int    // bytes of a snapshot sent on the stream fallback (default 16 KiB)
+	RiskThreshold   uint16 // the same for the risk layer, in risk units (default 2 = 0.02 of FS)
+	// XRSelf is the participant slot + 1 whose own XR pose is left out of
+	// the XR section (it knows where its head is); 0 for none.
+	XRSelf       int
+	StreamBudget int // bytes of a snapshot sent on the stream fallback (default 16 KiB)
 	// Target is the average snapshot size the encoder aims for: tiles get
 	// what the header and entities leave of it (at least TileFloor) through
 	// a token bucket holding up to 8 × Target, so a spreading flood stays
@@ -34,6 +38,9 @@ func (c EncoderConfig) withDefaults() EncoderConfig {
 	if c.DebrisThreshold == 0 {
 		c.DebrisThreshold = 2
 	}
+	if c.RiskThreshold == 0 {
+		c.RiskThreshold = 2
+	}
 	if c.StreamBudget <= 0 {
 		c.StreamBudget = 16 << 10
 	}
@@ -54,6 +61,7 @@ type record struct {
 	glob  Globals
 	parts []Entity
 	npcs  []Entity
+	xr    []XREntity // what the client holds after this snapshot (dead bands applied)
 }
 
 // tileRef is the encoder's belief about one tile at the client. conf is
@@ -95,20 +103,21 @@ type SnapshotEncoder struct {
 	next   uint32   // next snapshot ID
 	hist   []record // ring indexed by id % History
 	acked  uint32   // newest acknowledged snapshot (entity baseline)
-	refs   [2][]tileRef
+	refs   [numLayers][]tileRef
 	cands  []candidate
 	ups    []tileUpdate
 	buf    []byte
 	tokens int                           // tile bytes the bucket allows now
+	xr     bool                          // send the XR section (SendXR)
 	onSend func(id uint32, u tileUpdate) // tests
 }
 
 // NewSnapshotEncoder returns an encoder for a drill on grid g with the
-// given tile layers (LayerWater | LayerDebris).
+// given tile layers (LayerWater | LayerDebris | LayerRisk).
 func NewSnapshotEncoder(g Grid, layers uint8, cfg EncoderConfig) *SnapshotEncoder {
 	cfg = cfg.withDefaults()
 	e := &SnapshotEncoder{cfg: cfg, grid: g, layers: layers, next: 1, hist: make([]record, cfg.History)}
-	for l := 0; l < 2; l++ {
+	for l := 0; l < numLayers; l++ {
 		if layers&(1<<l) != 0 {
 			e.refs[l] = make([]tileRef, g.NumTiles())
 		}
@@ -247,8 +256,9 @@ func (e *SnapshotEncoder) encode(s *State, budget int, full bool) ([]byte, bool)
 	var bid uint32
 	var bg Globals
 	var bp, bn []Entity
+	var bx []XREntity
 	if base != nil {
-		bid, bg, bp, bn = base.id, base.glob, base.parts, base.npcs
+		bid, bg, bp, bn, bx = base.id, base.glob, base.parts, base.npcs, base.xr
 	}
 	b := make([]byte, 0, 256)
 	b = append(b, byte(TypeSnapshot))
@@ -270,6 +280,12 @@ func (e *SnapshotEncoder) encode(s *State, budget int, full bool) ([]byte, bool)
 	if b, ok = appendEntities(b, bn, s.NPCs); ok {
 		sec |= secNPCs
 	}
+	var held []XREntity
+	if e.xr {
+		if b, held, ok = appendXR(b, bx, s.XR, e.cfg.XRSelf); ok {
+			sec |= secXR
+		}
+	}
 	stream := false
 	if len(b) > budget {
 		stream, budget = true, max(e.cfg.StreamBudget, len(b))
@@ -279,8 +295,8 @@ func (e *SnapshotEncoder) encode(s *State, budget int, full bool) ([]byte, bool)
 		e.tokens = min(e.tokens+max(e.cfg.TileFloor, e.cfg.Target-len(b)), 8*e.cfg.Target)
 		room = min(room, e.tokens)
 	}
-	fields := [2]*Field{s.Water, s.Debris}
-	for l := 0; l < 2; l++ {
+	fields := [numLayers]*Field{s.Water, s.Debris, s.Risk}
+	for l := 0; l < numLayers; l++ {
 		f := fields[l]
 		if e.refs[l] == nil || f == nil || f.Grid != e.grid {
 			continue
@@ -318,7 +334,7 @@ func (e *SnapshotEncoder) encode(s *State, budget int, full bool) ([]byte, bool)
 	b[secPos] = sec
 	r := &e.hist[int(id%uint32(len(e.hist)))]
 	*r = record{id: id, acked: full, tick: s.Tick, glob: s.Globals,
-		parts: append([]Entity(nil), s.Participants...), npcs: append([]Entity(nil), s.NPCs...)}
+		parts: append([]Entity(nil), s.Participants...), npcs: append([]Entity(nil), s.NPCs...), xr: held}
 	if full {
 		e.acked = id
 	}
@@ -336,10 +352,7 @@ type candidate struct {
 // the client has (or will have) by the threshold or more, or a cell turned
 // wet or dry. Priority: unknown first, then the largest change.
 func (e *SnapshotEncoder) pickTiles(l int, f *Field, id uint32, room int, full bool) []tileUpdate {
-	thr := int(e.cfg.WaterThreshold)
-	if l == 1 {
-		thr = int(e.cfg.DebrisThreshold)
-	}
+	thr := int([numLayers]uint16{e.cfg.WaterThreshold, e.cfg.DebrisThreshold, e.cfg.RiskThreshold}[l])
 	e.cands = e.cands[:0]
 	for i, cur := range f.Tiles {
 		ref := &e.refs[l][i]

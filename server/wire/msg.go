@@ -226,6 +226,11 @@ type Hello struct {
 	// Mirror asks for the lockstep mirror feature (flags bit 2): a Mirror
 	// message after the Welcome, then every applied input as Inputs.
 	Mirror bool
+	// Risk asks for the landslide risk layer (flags bit 3; granted to
+	// spectators and facilitators: Welcome.Layers bit 2) and XR for the
+	// other participants' head and hand poses (flags bit 4: snapshot
+	// section bit 6). Optional features of version 1 (§5.8).
+	Risk, XR bool
 }
 
 func (*Hello) Type() Type { return TypeHello }
@@ -245,6 +250,12 @@ func (m *Hello) appendPayload(b []byte) []byte {
 	}
 	if m.Mirror {
 		f |= 4
+	}
+	if m.Risk {
+		f |= 8
+	}
+	if m.XR {
+		f |= 16
 	}
 	b = putU8(b, f)
 	if m.HasToken {
@@ -268,10 +279,11 @@ func (m *Hello) decode(r *reader) {
 	m.Name = r.str("hello.name", MaxName)
 	m.Lang = r.str("hello.lang", MaxLang)
 	f := r.u8("hello.flags")
-	if f&^7 != 0 {
+	if f&^31 != 0 {
 		r.fail(CodeBadValue, "hello.flags 0x%02x", f)
 	}
 	m.Datagrams, m.HasToken, m.Mirror = f&1 != 0, f&2 != 0, f&4 != 0
+	m.Risk, m.XR = f&8 != 0, f&16 != 0
 	if m.HasToken {
 		copy(m.Token[:], r.fixed(16, "hello.token"))
 	}
@@ -590,7 +602,7 @@ type Welcome struct {
 	ScenarioFormat uint8  // ScenarioJSON or ScenarioYAML
 	Scenario       []byte // ≤ MaxScenario
 	Grid           Grid
-	Layers         uint8 // LayerWater | LayerDebris
+	Layers         uint8 // LayerWater | LayerDebris | LayerRisk (only if the Hello asked)
 	TerrainHash    uint64
 	NPCs           []NPCInfo
 	Roster         []RosterEntry
@@ -658,7 +670,7 @@ func (m *Welcome) decode(r *reader) {
 	m.Scenario = clone(r.bytes("welcome.scenario", MaxScenario))
 	m.Grid = readGrid(r, "welcome.grid")
 	m.Layers = r.u8("welcome.layers")
-	if m.Layers&^3 != 0 {
+	if m.Layers&^7 != 0 {
 		r.fail(CodeBadValue, "welcome.layers 0x%02x", m.Layers)
 	}
 	m.TerrainHash = r.u64("welcome.terrain_hash")

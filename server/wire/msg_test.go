@@ -200,7 +200,7 @@ func TestBadInputCodes(t *testing.T) {
 		{"choice kind 0", Marshal(nil, &Choice{}), CodeBadValue},
 		{"options count beyond limit", []byte{0x43, 0, 0, 0, 0, 17}, CodeLimit},
 		{"items count beyond bytes", []byte{0x47, 0, 0, 100}, CodeTruncated},
-		{"hello flag bit 3", append([]byte{0x01, 1, 1, 0, 0, 0, 0x08, 0}, make([]byte, 8)...), CodeBadValue},
+		{"hello flag bit 5", append([]byte{0x01, 1, 1, 0, 0, 0, 0x20, 0}, make([]byte, 8)...), CodeBadValue},
 		{"inputs tick beyond the message tick", Marshal(nil, &Inputs{Tick: 5, Inputs: []engine.Input{{Tick: 6, Kind: engine.InputLeave}}}), CodeBadValue},
 		{"inputs ticks going back", Marshal(nil, &Inputs{Tick: 9, Inputs: []engine.Input{{Tick: 5, Kind: engine.InputLeave}, {Tick: 4, Kind: engine.InputLeave}}}), CodeBadValue},
 		{"inputs kind 0", Marshal(nil, &Inputs{Tick: 9, Inputs: []engine.Input{{Tick: 5}}}), CodeBadValue},

@@ -10,6 +10,8 @@ import "math"
 //	[entities] NPCs                              sections bit 2
 //	[tiles]    water                             sections bit 3
 //	[tiles]    debris                            sections bit 4
+//	[xr]       head and hand poses (xr.go)       sections bit 6, after the NPCs
+//	[tiles]    landslide risk (risk.go)          sections bit 5
 
 const (
 	secGlobals      = 1

@@ -61,6 +61,11 @@ type State struct {
 	NPCs         []Entity
 	Water        *Field // flood depth in cm; nil when the drill has no flood
 	Debris       *Field // debris depth in cm; nil when the drill has no landslide
+	// Optional features (Hello flags bits 3 and 4): the landslide risk
+	// layer (RiskIndex per cell; nil without a landslide) and the head and
+	// hand poses of participants with headsets, sorted by ID (xr.go).
+	Risk *Field
+	XR   []XREntity
 }
 
 // TileSize is the side of a tile in cells.

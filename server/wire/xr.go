@@ -1,0 +1,334 @@
+package wire
+
+import "math"
+
+// XR poses of other participants (docs/protocol.md §5.8): an optional
+// feature of version 1 that a client asks for with Hello flag bit 4. A
+// headset sends its head and hands in every Pose (§6); the server relays a
+// coarse, delta-coded version to the clients that asked, so classmates see
+// each other's heads turn and hands point. The poses are presentation only:
+// they never enter the engine or the journal.
+
+// Snapshot section bits of the optional features (§5.1).
+const (
+	secRisk = 32 // tiles of the landslide risk layer (layer 2)
+	secXR   = 64 // XR poses of participants
+	secAll  = 127
+)
+
+// XR quantisation and limits.
+const (
+	XRPitchMax  = HeadingSteps / 4 // pitch −256…256 (straight down … straight up)
+	XRHeightMax = 400              // head height above the feet, cm
+	XRHandMax   = 400              // |hand coordinate| relative to the feet, cm
+)
+
+// XREntity is one participant's head and hands as snapshots carry them:
+// head yaw in the heading's 1/1024 turn, head pitch in the same unit
+// (positive up), head height and hand positions in centimetres relative to
+// the participant's feet (x east, y up, z south, like the Pose).
+type XREntity struct {
+	ID     uint32 // participant slot
+	Yaw    uint16 // 0…1023, clockwise from north
+	Pitch  int16  // −256…256
+	Height uint16 // 0…400 cm
+	Hands  bool   // hand positions are tracked
+	Left   [3]int16
+	Right  [3]int16
+}
+
+// XR change mask bits.
+const (
+	xrYaw    = 1
+	xrPitch  = 2
+	xrHeight = 4
+	xrHands  = 8  // u8 0/1 follows
+	xrLeft   = 16 // three svarints
+	xrRight  = 32
+	xrAll    = 63
+)
+
+// Dead bands: a field is resent only when it moved at least this far from
+// the value the client has, so a head held still (headsets jitter by a
+// few millimetres and tenths of a degree) costs nothing. 3/1024 turn is
+// 1.05°, below what anyone notices on a classmate's head across a room.
+const (
+	xrAngleBand = 3 // yaw and pitch steps
+	xrCMBand    = 2 // height and hand coordinates, cm
+)
+
+// XRFromPose quantises a Pose's head (and hands) for the snapshots: the
+// direction the head looks (its −z axis) as yaw and pitch. ok is false
+// when the Pose has no head.
+func XRFromPose(slot int32, p *Pose) (e XREntity, ok bool) {
+	if p == nil || p.Head == nil || slot < 0 {
+		return e, false
+	}
+	x, y, z, w := UnpackQuat(p.Head.Rot)
+	// forward = q · (0, 0, −1): the third column of the rotation, negated.
+	fx := -(2 * (x*z + w*y))
+	fy := -(2 * (y*z - w*x))
+	fz := -(1 - 2*(x*x+y*y))
+	yaw := math.Atan2(fx, -fz) * HeadingSteps / (2 * math.Pi)
+	pitch := math.Atan2(fy, math.Hypot(fx, fz)) * HeadingSteps / (2 * math.Pi)
+	e = XREntity{ID: uint32(slot),
+		Yaw:    uint16((int(math.Round(yaw))%HeadingSteps + HeadingSteps) % HeadingSteps),
+		Pitch:  int16(max(-XRPitchMax, min(XRPitchMax, int(math.Round(pitch))))),
+		Height: uint16(max(0, min(XRHeightMax, int(math.Round(float64(p.Head.Y)/10)))))}
+	if p.Hands != nil {
+		e.Hands = true
+		e.Left, e.Right = handCM(&p.Hands[0]), handCM(&p.Hands[1])
+	}
+	return e, true
+}
+
+func handCM(p *XRPose) [3]int16 {
+	c := func(mm int16) int16 { return int16(max(-XRHandMax, min(XRHandMax, int(math.Round(float64(mm)/10))))) }
+	return [3]int16{c(p.X), c(p.Y), c(p.Z)}
+}
+
+func absDiff(a, b int) int {
+	if a > b {
+		return a - b
+	}
+	return b - a
+}
+
+func yawDelta(from, to uint16) int {
+	return (int(to)-int(from)+HeadingSteps/2)&(HeadingSteps-1) - HeadingSteps/2
+}
+
+func handMoved(a, b [3]int16) bool {
+	for i := range a {
+		if absDiff(int(a[i]), int(b[i])) >= xrCMBand {
+			return true
+		}
+	}
+	return false
+}
+
+// xrSent is what the client will hold for c when its baseline holds b: a
+// field moves only past its dead band, so the value the encoder remembers
+// (and the next delta is taken from) is the client's, not the headset's.
+func xrSent(b, c *XREntity) (XREntity, uint8) {
+	out := *b
+	out.ID = c.ID
+	var m uint8
+	if absDiff(0, yawDelta(b.Yaw, c.Yaw)) >= xrAngleBand {
+		out.Yaw, m = c.Yaw, m|xrYaw
+	}
+	if absDiff(int(b.Pitch), int(c.Pitch)) >= xrAngleBand {
+		out.Pitch, m = c.Pitch, m|xrPitch
+	}
+	if absDiff(int(b.Height), int(c.Height)) >= xrCMBand {
+		out.Height, m = c.Height, m|xrHeight
+	}
+	if b.Hands != c.Hands {
+		out.Hands, m = c.Hands, m|xrHands
+	}
+	if c.Hands && handMoved(b.Left, c.Left) {
+		out.Left, m = c.Left, m|xrLeft
+	}
+	if c.Hands && handMoved(b.Right, c.Right) {
+		out.Right, m = c.Right, m|xrRight
+	}
+	return out, m
+}
+
+// appendXR writes the XR section of cur against base (both sorted by ID)
+// and returns what the client will hold afterwards; ok is false when
+// nothing changed (the section is left out). self+1 names a participant
+// whose own pose is not sent back to it (0: none).
+func appendXR(b []byte, base, cur []XREntity, self int) (_ []byte, held []XREntity, ok bool) {
+	start := len(b)
+	var body []byte
+	n, prev, i := 0, -1, 0
+	var zero XREntity
+	for k := range cur {
+		c := &cur[k]
+		if int(c.ID) == self-1 {
+			continue
+		}
+		for i < len(base) && base[i].ID < c.ID {
+			i++
+		}
+		bp, fresh := &zero, true
+		if i < len(base) && base[i].ID == c.ID {
+			bp, fresh = &base[i], false
+		}
+		sent, m := xrSent(bp, c)
+		held = append(held, sent)
+		if m == 0 && !fresh {
+			continue
+		}
+		body = putUvarint(body, uint64(int(c.ID)-prev-1))
+		prev = int(c.ID)
+		body = append(body, m)
+		if m&xrYaw != 0 {
+			body = putSvarint(body, int64(yawDelta(bp.Yaw, c.Yaw)))
+		}
+		if m&xrPitch != 0 {
+			body = putSvarint(body, int64(c.Pitch)-int64(bp.Pitch))
+		}
+		if m&xrHeight != 0 {
+			body = putSvarint(body, int64(c.Height)-int64(bp.Height))
+		}
+		if m&xrHands != 0 {
+			body = append(body, boolByte(c.Hands))
+		}
+		for h, bit := range [2]uint8{xrLeft, xrRight} {
+			if m&bit == 0 {
+				continue
+			}
+			cv, bv := c.Left, bp.Left
+			if h == 1 {
+				cv, bv = c.Right, bp.Right
+			}
+			for a := range cv {
+				body = putSvarint(body, int64(cv[a])-int64(bv[a]))
+			}
+		}
+		n++
+	}
+	var removed []uint32
+	j := 0
+	for k := range base {
+		for j < len(held) && held[j].ID < base[k].ID {
+			j++
+		}
+		if j >= len(held) || held[j].ID != base[k].ID {
+			removed = append(removed, base[k].ID)
+		}
+	}
+	if n == 0 && len(removed) == 0 {
+		return b[:start], held, false
+	}
+	b = putUvarint(b, uint64(n))
+	b = append(b, body...)
+	b = putUvarint(b, uint64(len(removed)))
+	prev = -1
+	for _, id := range removed {
+		b = putUvarint(b, uint64(int(id)-prev-1))
+		prev = int(id)
+	}
+	return b, held, true
+}
+
+func boolByte(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// readXRSection decodes an XR section against base (sorted by ID).
+func readXRSection(r *reader, base []XREntity) []XREntity {
+	n := r.count("xr.changed", MaxSlots, 2)
+	if r.err != nil {
+		return nil
+	}
+	byID := make(map[uint32]XREntity, len(base)+n)
+	for _, e := range base {
+		byID[e.ID] = e
+	}
+	var changed [MaxSlots]bool
+	prev := -1
+	for k := 0; k < n; k++ {
+		id := prev + 1 + int(r.uv("xr.id_gap", MaxSlots))
+		if r.err == nil && id >= MaxSlots {
+			r.fail(CodeLimit, "xr: id %d ≥ %d", id, MaxSlots)
+		}
+		if r.err != nil {
+			return nil
+		}
+		prev = id
+		changed[id] = true
+		e := byID[uint32(id)]
+		e.ID = uint32(id)
+		m := r.u8("xr.mask")
+		if m&^xrAll != 0 {
+			r.fail(CodeBadValue, "xr: mask 0x%02x", m)
+		}
+		if m&xrYaw != 0 {
+			d := r.svarint("xr.yaw")
+			if r.err == nil && (d < -HeadingSteps/2 || d >= HeadingSteps/2) {
+				r.fail(CodeBadValue, "xr: yaw delta %d", d)
+			}
+			e.Yaw = uint16((int64(e.Yaw) + d) & (HeadingSteps - 1))
+		}
+		if m&xrPitch != 0 {
+			v := int64(e.Pitch) + r.svarint("xr.pitch")
+			if r.err == nil && (v < -XRPitchMax || v > XRPitchMax) {
+				r.fail(CodeBadValue, "xr: pitch %d", v)
+			}
+			e.Pitch = int16(v)
+		}
+		if m&xrHeight != 0 {
+			v := int64(e.Height) + r.svarint("xr.height")
+			if r.err == nil && (v < 0 || v > XRHeightMax) {
+				r.fail(CodeBadValue, "xr: height %d", v)
+			}
+			e.Height = uint16(v)
+		}
+		if m&xrHands != 0 {
+			e.Hands = r.boolean("xr.hands")
+		}
+		for h, bit := range [2]uint8{xrLeft, xrRight} {
+			if m&bit == 0 {
+				continue
+			}
+			v := &e.Left
+			if h == 1 {
+				v = &e.Right
+			}
+			for a := range v {
+				x := int64(v[a]) + r.svarint("xr.hand")
+				if r.err == nil && (x < -XRHandMax || x > XRHandMax) {
+					r.fail(CodeBadValue, "xr: hand coordinate %d", x)
+				}
+				v[a] = int16(x)
+			}
+		}
+		if r.err != nil {
+			return nil
+		}
+		byID[e.ID] = e
+	}
+	nr := r.count("xr.removed", len(base), 1)
+	prev = -1
+	for k := 0; k < nr && r.err == nil; k++ {
+		id := prev + 1 + int(r.uv("xr.removed_gap", MaxSlots))
+		prev = id
+		if r.err == nil && (id >= MaxSlots || !inXR(base, uint32(id)) || changed[id]) {
+			r.fail(CodeBadBaseline, "xr: removed %d is not in the baseline, or also changed", id)
+		}
+		delete(byID, uint32(id))
+	}
+	if r.err != nil {
+		return nil
+	}
+	out := make([]XREntity, 0, len(byID))
+	for id := uint32(0); id < MaxSlots && len(out) < len(byID); id++ {
+		if e, ok := byID[id]; ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func inXR(es []XREntity, id uint32) bool {
+	for i := range es {
+		if es[i].ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// numLayers is the number of tile layers: water, debris and the optional
+// risk layer (section bits 3, 4 and 5; Welcome layer bits 0, 1 and 2).
+const numLayers = 3
+
+// SendXR makes the encoder write the XR section (a client that set Hello
+// flag bit 4); call it before the first snapshot.
+func (e *SnapshotEncoder) SendXR(on bool) { e.xr = on }
