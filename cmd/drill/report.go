@@ -58,20 +58,30 @@ func openDrill(arg, dataDir string) (*drillSource, error) {
 			return nil, err
 		}
 	}
-	raw, err := os.ReadFile(src.Path)
-	if err != nil {
+	if err := src.decode(); err != nil {
 		return nil, err
+	}
+	return src, nil
+}
+
+// decode reads the replay or journal at s.Path and loads its scenario. A
+// journal still being written (a running drill) decodes up to its last
+// whole record, with Partial set.
+func (s *drillSource) decode() error {
+	raw, err := os.ReadFile(s.Path)
+	if err != nil {
+		return err
 	}
 	l, err := replay.Decode(bufio.NewReader(bytes.NewReader(raw)))
 	if l == nil {
-		return nil, fmt.Errorf("%s: %w", src.Path, err)
+		return fmt.Errorf("%s: %w", s.Path, err)
 	}
-	src.Partial = err
-	src.Log = l
-	if src.Ld, err = scenarioFromSource(l.Header.Scenario, l.Header.Source); err != nil {
-		return nil, fmt.Errorf("scenario in %s: %w", src.Path, err)
+	s.Partial = err
+	s.Log = l
+	if s.Ld, err = scenarioFromSource(l.Header.Scenario, l.Header.Source); err != nil {
+		return fmt.Errorf("scenario in %s: %w", s.Path, err)
 	}
-	return src, nil
+	return nil
 }
 
 // fromStore reads the drill's start time and names, when there is a
@@ -85,7 +95,13 @@ func (s *drillSource) fromStore(dir string) error {
 		return err
 	}
 	defer st.Close()
-	res, err := st.Results(context.Background(), s.ID)
+	return s.fromResults(context.Background(), st)
+}
+
+// fromResults takes the start time and the names from an open results
+// store (drill serve's own, for the console's report).
+func (s *drillSource) fromResults(ctx context.Context, st store.Store) error {
+	res, err := st.Results(ctx, s.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}

@@ -1,0 +1,258 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/rescuedrill/rescuedrill/server"
+	"github.com/rescuedrill/rescuedrill/server/store"
+	"github.com/rescuedrill/rescuedrill/server/transport"
+)
+
+// reportReply is one answer of GET /api/drills/{id}/report.
+type reportReply struct {
+	code  int
+	body  string
+	final string // X-Report-Final
+	hdr   http.Header
+}
+
+// getReport fetches a report from a live server with token (none if "").
+func getReport(t *testing.T, ds *drillServer, ref, query, token string) reportReply {
+	t.Helper()
+	hc := &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{TLSClientConfig: transport.PinnedTLS(ds.hash)}}
+	t.Cleanup(hc.CloseIdleConnections)
+	u := "https://127.0.0.1:" + strconv.Itoa(ds.ln.Port()) + "/api/drills/" + ref + "/report" + query
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reportReply{code: resp.StatusCode, body: string(b), final: resp.Header.Get("X-Report-Final"), hdr: resp.Header}
+}
+
+// wantRefused checks a refusal: its status and a JSON error a person can
+// read.
+func wantRefused(t *testing.T, what string, r reportReply, code int) {
+	t.Helper()
+	var e struct{ Error string }
+	if r.code != code || json.Unmarshal([]byte(r.body), &e) != nil || e.Error == "" {
+		t.Errorf("%s: HTTP %d %.200q, want %d with a JSON error", what, r.code, r.body, code)
+	}
+}
+
+// wantReport checks an HTML report: it parses, and names everyone and the
+// scenario.
+func wantReport(t *testing.T, what string, r reportReply, want ...string) {
+	t.Helper()
+	if r.code != http.StatusOK {
+		t.Fatalf("%s: HTTP %d %.300s", what, r.code, r.body)
+	}
+	if ct := r.hdr.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+		t.Errorf("%s: Content-Type %q", what, ct)
+	}
+	doc, err := html.Parse(strings.NewReader(r.body))
+	if err != nil {
+		t.Fatalf("%s: not HTML: %v", what, err)
+	}
+	var text strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			text.WriteString(n.Data)
+			text.WriteByte('\n')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	for _, w := range want {
+		if !strings.Contains(text.String(), w) {
+			t.Errorf("%s: the report's text has no %q", what, w)
+		}
+	}
+}
+
+// TestReportFromConsoleEndpoint runs a heat drill on an in-process drill
+// serve with two bots and two named pupils, and fetches its after-action
+// report the way the console does: while it runs (provisional), after it
+// ended (its key file gone), cached, as CSV, refused without the
+// facilitator's token, and after a restart of the server.
+func TestReportFromConsoleEndpoint(t *testing.T) {
+	t.Setenv("QUIC_GO_DISABLE_RECEIVE_BUFFER_WARNING", "true")
+	ctx := context.Background()
+	data := t.TempDir()
+	ld, err := openScenario("heat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	title := ld.Setup().Scenario.Title
+	names := []string{"小红", "Ben"}
+	var cr createResponse
+	var pupilToken string
+
+	t.Run("live", func(t *testing.T) {
+		ds := inProcessServer(t, data)
+		common := []string{"--server", ds.ln.Addr().String(), "--cert-hash", hex.EncodeToString(ds.hash[:])}
+		out, errs, code := runCLI(t, append([]string{"facilitate", "create", "--scenario", "heat", "--seed", "2", "--json"}, common...)...)
+		if code != 0 || json.Unmarshal([]byte(out), &cr) != nil {
+			t.Fatalf("create: %d %s %s", code, out, errs)
+		}
+		// The hash is on disk before the token was handed out.
+		if _, err := os.Stat(filepath.Join(data, reportKeyDir, cr.ID+reportKeyExt)); err != nil {
+			t.Fatalf("no report key after create: %v", err)
+		}
+		e, err := ds.reg.ByCode(cr.JoinCode, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			_, tok, err := e.Join(ctx, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pupilToken = tok
+		}
+		bots := make(chan string, 1)
+		go func() {
+			o, e, c := runCLI(t, append([]string{"bots", "--join", cr.JoinCode, "--count", "2", "--policy", "good"}, common...)...)
+			bots <- fmt.Sprintf("exit %d\n%s%s", c, o, e)
+		}()
+		for e.Drill.Joined() < 4 {
+			time.Sleep(10 * time.Millisecond)
+		}
+		drillArgs := append([]string{"--drill", cr.JoinCode, "--token", cr.FacilitatorToken}, common...)
+		if _, errs, code := runCLI(t, append([]string{"facilitate", "start"}, drillArgs...)...); code != 0 {
+			t.Fatalf("start: %s", errs)
+		}
+		time.Sleep(time.Second)
+
+		// So far: by ID and by join code, provisional.
+		r := getReport(t, ds, cr.ID, "?lang=en", cr.FacilitatorToken)
+		wantReport(t, "running", r, append([]string{title.EN, cr.ID}, names...)...)
+		if r.final != "false" {
+			t.Errorf("a running drill's report: X-Report-Final %q", r.final)
+		}
+		wantReport(t, "running, by join code", getReport(t, ds, cr.JoinCode, "?lang=zh", cr.FacilitatorToken), title.ZH, names[0])
+		wantRefused(t, "running, a pupil's token", getReport(t, ds, cr.ID, "", pupilToken), http.StatusForbidden)
+
+		if _, errs, code := runCLI(t, append([]string{"facilitate", "end"}, drillArgs...)...); code != 0 {
+			t.Fatalf("end: %s", errs)
+		}
+		if b := <-bots; !strings.HasPrefix(b, "exit 0") {
+			t.Errorf("drill bots: %s", b)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			res, err := ds.st.Results(ctx, cr.ID)
+			if err == nil && res.Drill.State == store.StateEnded {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("results not saved: %v", err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		for {
+			if _, err := os.Stat(filepath.Join(data, "journals", cr.ID+server.KeysExt)); os.IsNotExist(err) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the drill's key file stayed after its end")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+
+		rs, _ := reportServices.Load(ds)
+		before := rs.(*reportService).renders.Load()
+		r = getReport(t, ds, cr.ID, "", cr.FacilitatorToken)
+		wantReport(t, "ended", r, append([]string{title.ZH, title.EN, "good-01", "good-02"}, names...)...)
+		if r.final != "true" || !strings.Contains(r.hdr.Get("Content-Disposition"), cr.ID) || r.hdr.Get("Cache-Control") != "no-store" {
+			t.Errorf("ended: headers %v", r.hdr)
+		}
+		again := getReport(t, ds, cr.ID, "?lang=both", cr.FacilitatorToken)
+		if again.body != r.body {
+			t.Error("the same report twice differs")
+		}
+		if n := rs.(*reportService).renders.Load() - before; n != 1 {
+			t.Errorf("%d renders for two fetches of an ended drill's report, want 1 (cached)", n)
+		}
+		csv := getReport(t, ds, cr.ID, "?format=csv", cr.FacilitatorToken)
+		if csv.code != 200 || !strings.HasPrefix(csv.hdr.Get("Content-Type"), "text/csv") || !strings.Contains(csv.body, names[0]) || !strings.Contains(csv.body, "good-02") {
+			t.Errorf("CSV: HTTP %d %v\n%.500s", csv.code, csv.hdr, csv.body)
+		}
+
+		for _, c := range []struct {
+			what, ref, query, token string
+			code                    int
+		}{
+			{"no token", cr.ID, "", "", http.StatusUnauthorized},
+			{"a pupil's token", cr.ID, "", pupilToken, http.StatusForbidden},
+			{"a made-up token", cr.ID, "", strings.Repeat("0", len(cr.FacilitatorToken)), http.StatusForbidden},
+			{"an unknown drill", "d0123456789abcdef", "", cr.FacilitatorToken, http.StatusNotFound},
+			{"a path in the ID", "..%2F..%2Fresults", "", cr.FacilitatorToken, http.StatusNotFound},
+			{"a bad language", cr.ID, "?lang=fr", cr.FacilitatorToken, http.StatusBadRequest},
+			{"a bad format", cr.ID, "?format=pdf", cr.FacilitatorToken, http.StatusBadRequest},
+		} {
+			wantRefused(t, c.what, getReport(t, ds, c.ref, c.query, c.token), c.code)
+		}
+	})
+	if t.Failed() {
+		return
+	}
+
+	// A restart: the drill is no longer in memory and its key file is
+	// gone; the stored hash still lets its facilitator in.
+	ds := inProcessServer(t, data)
+	if ds.reg.ByID(cr.ID) != nil {
+		t.Fatal("an ended drill was recovered")
+	}
+	wantReport(t, "after a restart", getReport(t, ds, cr.ID, "?lang=en", cr.FacilitatorToken), append([]string{title.EN}, names...)...)
+	wantRefused(t, "after a restart, a pupil's token", getReport(t, ds, cr.ID, "", pupilToken), http.StatusForbidden)
+	wantRefused(t, "after a restart, no token", getReport(t, ds, cr.ID, "", ""), http.StatusUnauthorized)
+
+	// Every render slot taken and no room to queue: 503, retry.
+	v, _ := reportServices.Load(ds)
+	rs := v.(*reportService)
+	for range cap(rs.slots) {
+		rs.slots <- struct{}{}
+	}
+	rs.queue.Store(0)
+	busy := getReport(t, ds, cr.ID, "?lang=zh", cr.FacilitatorToken)
+	wantRefused(t, "busy", busy, http.StatusServiceUnavailable)
+	if busy.hdr.Get("Retry-After") == "" {
+		t.Error("busy: no Retry-After")
+	}
+	for range cap(rs.slots) {
+		<-rs.slots
+	}
+	wantReport(t, "after busy", getReport(t, ds, cr.ID, "?lang=zh", cr.FacilitatorToken), title.ZH)
+	if !bytes.Contains([]byte(getReport(t, ds, cr.ID, "?lang=en", cr.FacilitatorToken).body), []byte(names[1])) {
+		t.Error("the cached English report lost a name")
+	}
+}
