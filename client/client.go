@@ -61,6 +61,13 @@ type Options struct {
 	// middlebox that drops them).
 	Datagrams bool
 
+	// RiskLayer asks for the landslide risk layer (spectators and
+	// facilitators only: Info.Layers has wire.LayerRisk when granted) and
+	// XRPoses for the other participants' head and hand poses; both are
+	// optional features of protocol version 1 (docs/protocol.md §5.8),
+	// read with Risk and XR (features.go).
+	RiskLayer, XRPoses bool
+
 	TerrainCache TerrainCache  // nil: the Terrain is always sent
 	InterpDelay  time.Duration // 0: DefaultDelaySnapshots snapshot intervals
 
@@ -76,6 +83,12 @@ type Options struct {
 	// snapshot rate, 20 Hz normally; at least 10 so the server sees an
 	// acknowledgement every 100 ms, at most 60, the server's limit).
 	PoseHz int
+
+	// DeadAfter: a connection on which nothing arrived for this long (the
+	// client pings a quiet server, so a paused drill is not quiet) ends
+	// with ErrServerSilent, retryable, instead of waiting for QUIC's 30 s
+	// idle timeout. 0: DefaultDeadAfter (6 s); negative: never.
+	DeadAfter time.Duration
 }
 
 // Info is what the Welcome told the client.
@@ -175,6 +188,7 @@ type link struct {
 	done  chan struct{}         // closed when the link is over
 	once  sync.Once
 	sent  atomic.Pointer[ServerError] // the server's Error message, if any
+	live  liveness                    // when the server was last heard (watchdog.go)
 }
 
 func (l *link) send(m wire.Message) error { return l.write(wire.AppendFrame(nil, m)) }
@@ -233,7 +247,7 @@ func Dial(ctx context.Context, o Options) (*Client, error) {
 func (c *Client) hello(token wire.Token) *wire.Hello {
 	o := &c.opts
 	h := &wire.Hello{Version: wire.Version, Role: o.Role, JoinCode: o.JoinCode, Name: o.Name, Lang: o.Lang,
-		Datagrams: o.Datagrams}
+		Datagrams: o.Datagrams, Risk: o.RiskLayer, XR: o.XRPoses}
 	if o.Role == wire.RoleFacilitator {
 		h.FacToken = o.FacilitatorToken
 	}
@@ -411,9 +425,13 @@ func (c *Client) install(hs *handshake) {
 	c.mu.Unlock()
 	slices.SortFunc(pending, func(a, b *pendingChoice) int { return int(a.msg.Seq - b.msg.Seq) })
 
+	l.live.heard()
 	go c.readStream(l, hs.fr)
 	if l.dgram.Load() {
 		go c.readDatagrams(l)
+	}
+	if dead := c.opts.deadAfter(); dead > 0 {
+		go c.watch(l, dead)
 	}
 	for _, p := range pending {
 		if l.send(&p.msg) != nil {

@@ -16,6 +16,7 @@ func (c *Client) readStream(l *link, fr *wire.FrameReader) {
 			c.endLink(l, err, true)
 			return
 		}
+		l.live.heard()
 		c.handle(l, m)
 	}
 }
@@ -28,6 +29,7 @@ func (c *Client) readDatagrams(l *link) {
 		if err != nil {
 			return
 		}
+		l.live.heard()
 		if len(b) > 0 && wire.Type(b[0]) == wire.TypeSnapshot && len(b) <= wire.MaxDatagram {
 			c.snapshot(l, b)
 		} else {
@@ -94,7 +96,8 @@ func (c *Client) handle(l *link, m wire.Message) {
 	case *wire.Ping:
 		_ = l.send(&wire.Pong{Nonce: m.Nonce})
 	case *wire.Pong, *wire.Welcome, *wire.Terrain:
-		// no Pings are sent; a second Welcome or Terrain is not expected
+		// a Pong only proves the server alive (readStream noted it, for
+		// the watchdog); a second Welcome or Terrain is not expected
 	}
 }
 
