@@ -7,6 +7,7 @@
 import qrcode from 'qrcode-generator';
 import { Connection, ROLE } from './net.js';
 import { S, bi, lang, pick, LEVEL_COLOURS } from './i18n.js';
+import { mountReports, offerReport } from './report.js';
 
 const $ = (id) => document.getElementById(id);
 const OP = { start: 1, pause: 2, resume: 3, end: 4, inject: 5, warn: 6 };
@@ -53,6 +54,7 @@ async function init() {
   $('fire').onclick = () => command(OP.inject, { inject: $('inject').value });
   $('warn').onclick = () => command(OP.warn, { hazard: +$('hazard').value, level: +$('level').value });
   for (const id of ['ly-water', 'ly-debris', 'ly-heat']) $(id).onchange = () => map?.draw();
+  mountReports(state); // the after-action report (report.js)
   state.ready = true;
 }
 
@@ -94,6 +96,10 @@ async function create() {
 async function connect(code, token) {
   if (!code || !token) return;
   showJoin(code, token);
+  // The report is fetched by drill ID when this console created the drill,
+  // else by the join code it was given.
+  state.report = { ref: state.created?.id || code, token };
+  offerReport($('drill'), false);
   conn = new Connection({ role: ROLE.facilitator, joinCode: code, name: 'facilitator', lang, facToken: token });
   conn.on('welcome', onWelcome).on('terrain', (t) => { map = new LiveMap($('map'), conn.welcome, t); map.draw(); })
     .on('snapshot', onSnapshot).on('phase', (m) => setPhase(m.phase, m.tick))
@@ -228,6 +234,7 @@ function showResults(r) {
     c.append(det);
   }
   box.append(t);
+  offerReport(box, true);
 }
 
 // LiveMap draws the terrain (shaded by elevation), the hazard layers —
