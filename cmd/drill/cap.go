@@ -79,7 +79,7 @@ func cmdCAP(args []string, stdout, stderr io.Writer) (int, error) {
 		return r
 	}, key)
 	m := src.Ld.l.Map.Elev
-	ex := &cap.Exercise{Key: key, Sender: *sender, Start: d.Start, TickHz: d.TickHz, Title: d.Title,
+	ex := &cap.Exercise{Key: key, Sender: *sender, Start: d.Start, Times: d.Times, TickHz: d.TickHz, Title: d.Title,
 		OriginLat: lat, OriginLon: lon, Width: float64(m.NX) * m.Cell, Height: float64(m.NY) * m.Cell}
 	for _, p := range src.Ld.Scenario.Places {
 		if p.Danger && len(p.Circle) == 3 {

@@ -194,7 +194,7 @@ func xapiDrill(d *report.Data, sc *engine.Scenario, home, base, class string, ma
 			questions[in.ID] = in.Prompt.Question
 		}
 	}
-	xd := &xapi.Drill{Key: key, Scenario: sc.ID, Title: d.Title, Summary: d.Summary, Start: d.Start,
+	xd := &xapi.Drill{Key: key, Scenario: sc.ID, Title: d.Title, Summary: d.Summary, Start: d.Start, Times: d.Times,
 		TickHz: d.TickHz, EndTick: d.Ticks, HomePage: home, ActivityBase: base, Class: class, Mastery: mastery}
 	for _, p := range d.Participants {
 		xp := xapi.Participant{Slot: p.ID, Joined: p.Joined, Score: p.Score, Outcome: p.Outcome}

@@ -14,6 +14,7 @@ package cap
 import (
 	"encoding/xml"
 	"fmt"
+	"github.com/rescuedrill/rescuedrill/internal/walltime"
 	"math"
 	"strings"
 	"time"
@@ -97,7 +98,11 @@ type Exercise struct {
 	Sender string // <sender>: no spaces, commas, < or &
 	Start  time.Time
 	TickHz int
-	Title  text.Text // the scenario's title: the area's description
+	// Times, when set, gives each tick's wall-clock time with the drill's
+	// pauses counted (from the journal); without it sent is Start plus
+	// drill time, early by any pause before it.
+	Times *walltime.Timeline
+	Title text.Text // the scenario's title: the area's description
 	// Origin is the WGS 84 latitude and longitude of the map's north-west
 	// corner. Drill maps are in local metres; the area is placed here.
 	OriginLat, OriginLon float64
@@ -127,8 +132,10 @@ const timeFormat = "2006-01-02T15:04:05-07:00"
 var chinaTime = time.FixedZone("CST", 8*3600)
 
 func (ex *Exercise) at(tick uint64) string {
-	t := ex.Start.Add(time.Duration(float64(tick) / float64(ex.TickHz) * float64(time.Second)))
-	return t.In(chinaTime).Format(timeFormat)
+	if ex.Times == nil {
+		ex.Times = walltime.FromStart(ex.Start, ex.TickHz)
+	}
+	return ex.Times.At(tick).In(chinaTime).Format(timeFormat)
 }
 
 // latLon turns map metres (x east, y south of the north-west corner) into

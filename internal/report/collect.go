@@ -3,6 +3,7 @@ package report
 import (
 	"errors"
 	"fmt"
+	"github.com/rescuedrill/rescuedrill/internal/walltime"
 	"math"
 	"sort"
 	"time"
@@ -64,6 +65,12 @@ func Collect(setup engine.Setup, log *replay.Log, opts Options) (*Data, error) {
 		level: map[string]string{}, moment: map[string]bool{},
 		d: &Data{DrillID: opts.DrillID, Scenario: log.Header.Scenario, Title: sc.Title, Summary: sc.Summary,
 			Hazard: sc.Hazard, Start: opts.Start, Seed: log.Header.Seed, TickHz: w.TickHz()}}
+	// The journal's own start record beats the store's: it is when tick 0
+	// ran, by the clock that timed the pauses.
+	c.d.Times = walltime.FromLog(log.Walls, w.TickHz(), opts.Start)
+	if len(log.Walls) > 0 {
+		c.d.Start = c.d.Times.Start()
+	}
 	c.d.Staged = staged(sc, log.Header.Seed, w.TickHz())
 	if !opts.NoMaps {
 		c.d.Map = mapView(w)
@@ -76,6 +83,9 @@ func Collect(setup engine.Setup, log *replay.Log, opts Options) (*Data, error) {
 	}
 	if log.End != nil && log.End.Tick > last {
 		last = log.End.Tick
+	}
+	if n := len(log.Walls); n > 0 && log.Walls[n-1].Tick > last+1 {
+		last = log.Walls[n-1].Tick - 1 // paused at tick W: it had run to W-1
 	}
 	for !w.Done() && (log.End != nil || w.Tick() <= last) {
 		k := 0

@@ -12,6 +12,7 @@
 package report
 
 import (
+	"github.com/rescuedrill/rescuedrill/internal/walltime"
 	"time"
 
 	"github.com/rescuedrill/rescuedrill/engine"
@@ -23,12 +24,16 @@ type Text = engine.Text
 // Data is everything the report shows. It is also what the learning-record
 // (xAPI) and CAP exports read, so one re-simulation serves all three.
 type Data struct {
-	DrillID   string    // server drill ID, or "" for a replay file
-	Scenario  string    // scenario name as recorded
-	Title     Text      // scenario title
-	Summary   Text      // scenario summary
-	Hazard    string    // flood, landslide, heat
-	Start     time.Time // when the drill started (zero when unknown)
+	DrillID  string    // server drill ID, or "" for a replay file
+	Scenario string    // scenario name as recorded
+	Title    Text      // scenario title
+	Summary  Text      // scenario summary
+	Hazard   string    // flood, landslide, heat
+	Start    time.Time // when the drill started (zero when unknown)
+	// Times is the wall-clock time of each tick: from the journal's start
+	// and resume records when it has them (a paused drill's later events
+	// at their true times), else Start + drill time. Set by Collect.
+	Times     *walltime.Timeline
 	Seed      uint64
 	TickHz    int
 	Ticks     uint64 // final tick

@@ -18,6 +18,7 @@ package xapi
 
 import (
 	"fmt"
+	"github.com/rescuedrill/rescuedrill/internal/walltime"
 	"math"
 	"strings"
 	"time"
@@ -152,8 +153,12 @@ type Drill struct {
 	Title    text.Text // scenario title
 	Summary  text.Text
 	Start    time.Time // when tick 0 happened
-	TickHz   int
-	EndTick  uint64
+	// Times, when set, gives each tick's wall-clock time with the drill's
+	// pauses counted (from the journal); without it a timestamp is Start
+	// plus drill time, early by any pause before it.
+	Times   *walltime.Timeline
+	TickHz  int
+	EndTick uint64
 	// HomePage is the system the pseudonymous accounts live on (an IRL:
 	// the school's drill server, say); ActivityBase prefixes activity IDs.
 	HomePage     string
@@ -204,8 +209,10 @@ func (d *Drill) Pseudonym(slot int32) string {
 }
 
 func (d *Drill) at(tick uint64) string {
-	t := d.Start.Add(time.Duration(float64(tick) / float64(d.TickHz) * float64(time.Second)))
-	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+	if d.Times == nil {
+		d.Times = walltime.FromStart(d.Start, d.TickHz)
+	}
+	return d.Times.At(tick).UTC().Format("2006-01-02T15:04:05.000Z")
 }
 
 // Duration writes seconds as an ISO 8601 duration (PT4M12.5S), to 0.01 s
