@@ -34,6 +34,9 @@ type Recorder struct {
 	// Buffer is the subscription's room in frames (default 1024: 51 s at
 	// 20 Hz, for a database that stalls).
 	Buffer int
+	// EndReason, when set, says why a drill ended: store.EndAbandoned
+	// (Abandoner.EndReason) saves its results marked unfinished.
+	EndReason func(e *Entry) string
 
 	wg sync.WaitGroup
 }
@@ -207,8 +210,15 @@ func (f *following) finish() error {
 			f.tl = tl
 		}
 	}
+	parts, reason := store.FromEngine(res), ""
+	if f.rc.EndReason != nil {
+		reason = f.rc.EndReason(e)
+	}
+	for i := range parts {
+		parts[i].Unfinished = reason == store.EndAbandoned
+	}
 	return f.rc.Store.SaveResults(ctx, e.ID, store.Results{FinalTick: tick, FinalHash: fmt.Sprintf("%016x", hash),
-		EndedAt: f.rc.Clock.Now(), Participants: store.FromEngine(res), Timeline: f.tl.Events})
+		EndedAt: f.rc.Clock.Now(), EndReason: reason, Participants: parts, Timeline: f.tl.Events})
 }
 
 // replayTimeline re-simulates the drill's journal for the whole timeline
