@@ -57,6 +57,7 @@ type Entry struct {
 	terrainOnce sync.Once
 	terrain     []byte // the Terrain frame, built once per drill
 	terrainHash uint64
+	xr          xrPoses // headsets' head and hand poses for the snapshots (xrposes.go)
 }
 
 // capture quantises the world for clients; it runs on the drill
@@ -66,7 +67,9 @@ func (e *Entry) capture(w *engine.World, s drill.State) any {
 	if e.capturer == nil {
 		e.capturer = wire.NewCapturer(w)
 	}
-	return e.capturer.Capture(w, phaseOf(s))
+	st := e.capturer.Capture(w, phaseOf(s))
+	st.XR = e.xr.snapshot()
+	return st
 }
 
 // terrainFrame is the Terrain message for this drill's map, framed.

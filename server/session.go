@@ -126,6 +126,7 @@ type session struct {
 	mirror     bool   // the client asked for the lockstep mirror (§4.12)
 	mirrorNext uint64 // inputs of ticks < mirrorNext have been relayed
 	mirrorSent bool
+	risk, xr   bool // optional features the Hello asked for (§5.8)
 }
 
 // handle runs one connection from Hello to close.
@@ -173,6 +174,7 @@ func (s *Server) handle(ctx context.Context, c transport.Conn) {
 		return
 	}
 	ss.run(ctx, fr)
+	ss.entry.xr.drop(ss, ss.slot)
 	st := ss.entry.Drill.State()
 	ss.room.exit(ss, ss.self, ss.left.Load(), st)
 	if st == drill.Ended && ss.room.empty() {
@@ -212,7 +214,7 @@ func (s *Server) join(ctx context.Context, c transport.Conn, ctl transport.Strea
 	// Stream fallback (§1): snapshots go on the control stream unless the
 	// client asked for datagrams and its QUIC connection negotiated them.
 	ss := &session{srv: s, conn: c, ctl: ctl, entry: e, role: h.Role, slot: -1,
-		dgram: h.Datagrams && datagramsNegotiated(c), mirror: h.Mirror,
+		dgram: h.Datagrams && datagramsNegotiated(c), mirror: h.Mirror, risk: h.Risk, xr: h.XR,
 		every: 1, limits: newSessionLimits(), rosterKick: make(chan struct{}, 1), room: s.roomOf(e)}
 	var token string
 	switch h.Role {
@@ -288,7 +290,11 @@ func (ss *session) welcome(ctx context.Context, token string) (*wire.Welcome, []
 			return err
 		}
 		grid, layers := wire.GridOf(world), wire.LayersOf(world)
-		ss.enc = wire.NewSnapshotEncoder(grid, layers, wire.EncoderConfig{})
+		if ss.risk && ss.role != wire.RoleParticipant { // participants keep their bandwidth (§5.8)
+			layers |= wire.RiskLayerOf(world)
+		}
+		ss.enc = wire.NewSnapshotEncoder(grid, layers, wire.EncoderConfig{XRSelf: int(ss.slot) + 1})
+		ss.enc.SendXR(ss.xr)
 		full := ss.enc.Full(e.capture(world, st).(*wire.State))
 		terrain = e.terrainFrame()
 		w = wire.Welcome{Role: ss.role, Slot: ss.slot, JoinCode: e.Code, TickHz: uint8(world.TickHz()),
@@ -556,6 +562,7 @@ func (ss *session) posed(p *wire.Pose) bool {
 		ss.srv.PosesDropped.Add(1)
 		return true
 	}
+	ss.entry.xr.set(ss, ss.slot, p)
 	for _, in := range wire.PoseInputs(p, ss.pose, 0, ss.slot) {
 		if err := ss.entry.Drill.Submit(in, nil); err != nil {
 			break
