@@ -359,9 +359,9 @@ func (e *SnapshotEncoder) pickTiles(l int, f *Field, id uint32, room int, full b
 		if !ref.unknown && cur == ref.ref() {
 			continue
 		}
-		pri := f.change(i, ref.ref(), thr)
-		if ref.unknown {
-			pri = 1 << 40
+		pri := 1 << 40 // a tile the client does not have at all comes first
+		if !ref.unknown {
+			pri = f.change(i, ref.ref(), thr)
 		}
 		if pri == 0 {
 			ref.waiting = 0
