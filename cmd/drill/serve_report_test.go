@@ -17,6 +17,8 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/rescuedrill/rescuedrill/internal/report"
+
 	"github.com/rescuedrill/rescuedrill/server"
 	"github.com/rescuedrill/rescuedrill/server/store"
 	"github.com/rescuedrill/rescuedrill/server/transport"
@@ -255,4 +257,32 @@ func TestReportFromConsoleEndpoint(t *testing.T) {
 	if !bytes.Contains([]byte(getReport(t, ds, cr.ID, "?lang=en", cr.FacilitatorToken).body), []byte(names[1])) {
 		t.Error("the cached English report lost a name")
 	}
+}
+
+// BenchmarkReportRender is what one uncached GET …/report costs the server:
+// read and decode the journal of a 40-bot landslide drill, re-simulate it
+// and render the bilingual page (the endpoint's cache hit is a copy).
+func BenchmarkReportRender(b *testing.B) {
+	rep := filepath.Join(b.TempDir(), "landslide.rdr")
+	var out, errs bytes.Buffer
+	if code := run([]string{"run", "landslide", "--bots", "good:20,naive:20", "--seed", "7", "--replay", rep}, &out, &errs); code != 0 {
+		b.Fatalf("run: %s", errs.String())
+	}
+	var size int
+	for b.Loop() {
+		src := &drillSource{Path: rep}
+		if err := src.decode(); err != nil {
+			b.Fatal(err)
+		}
+		d, err := src.collect(false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := report.Render(&buf, d, report.LangBoth); err != nil {
+			b.Fatal(err)
+		}
+		size = buf.Len()
+	}
+	b.ReportMetric(float64(size), "html-bytes")
 }
