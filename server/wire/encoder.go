@@ -14,7 +14,11 @@ type EncoderConfig struct {
 	RiskThreshold   uint16 // the same for the risk layer, in risk units (default 2 = 0.02 of FS)
 	// XRSelf is the participant slot + 1 whose own XR pose is left out of
 	// the XR section (it knows where its head is); 0 for none.
-	XRSelf       int
+	XRSelf int
+	// XRBudget caps the XR section's changes per snapshot, in bytes
+	// (default 96: at most 15 kbit/s at 20 snapshots/s however many
+	// headsets turn at once; negative: no cap).
+	XRBudget     int
 	StreamBudget int // bytes of a snapshot sent on the stream fallback (default 16 KiB)
 	// Target is the average snapshot size the encoder aims for: tiles get
 	// what the header and entities leave of it (at least TileFloor) through
@@ -40,6 +44,9 @@ func (c EncoderConfig) withDefaults() EncoderConfig {
 	}
 	if c.RiskThreshold == 0 {
 		c.RiskThreshold = 2
+	}
+	if c.XRBudget == 0 {
+		c.XRBudget = 96
 	}
 	if c.StreamBudget <= 0 {
 		c.StreamBudget = 16 << 10
@@ -282,7 +289,7 @@ func (e *SnapshotEncoder) encode(s *State, budget int, full bool) ([]byte, bool)
 	}
 	var held []XREntity
 	if e.xr {
-		if b, held, ok = appendXR(b, bx, s.XR, e.cfg.XRSelf); ok {
+		if b, held, ok = appendXR(b, bx, s.XR, e.cfg.XRSelf, e.cfg.XRBudget, int(id)); ok {
 			sec |= secXR
 		}
 	}

@@ -173,7 +173,7 @@ func TestXRRandomLossy(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(5, 9))
 	g := Grid{NX: 20, NY: 20, CellMM: 1000}
-	enc := NewSnapshotEncoder(g, 0, EncoderConfig{})
+	enc := NewSnapshotEncoder(g, 0, EncoderConfig{XRBudget: -1})
 	enc.SendXR(true)
 	dec := NewSnapshotDecoder(g, 0)
 	truth := map[uint32]XREntity{}
@@ -279,4 +279,75 @@ func FuzzDecodeFeatureSnapshot(f *testing.F) {
 		}
 		checkFeatures(t, got, s1, []XREntity{want})
 	})
+}
+
+// TestXRBandwidth: a class of 40 headsets whose heads all turn and hands
+// all move every snapshot costs a participant at most the XR budget (96 B
+// a snapshot, 15 kbit/s at 20 Hz) — each head is updated every few
+// snapshots instead — and once they hold still every client's copy
+// catches up to within the dead bands. It logs the bytes per snapshot of
+// a realistic class too (heads turning now and then).
+func TestXRBandwidth(t *testing.T) {
+	t.Parallel()
+	g := Grid{NX: 16, NY: 16, CellMM: 1000}
+	for _, c := range []struct {
+		name  string
+		every int // a head moves in one snapshot of this many
+	}{{"all 40 moving every snapshot", 1}, {"40 looking around (each moves 1 snapshot in 5)", 5}} {
+		rng := rand.New(rand.NewPCG(1, 2))
+		enc := NewSnapshotEncoder(g, 0, EncoderConfig{XRSelf: 1})
+		enc.SendXR(true)
+		dec := NewSnapshotDecoder(g, 0)
+		s := &State{}
+		for id := uint32(0); id < 40; id++ {
+			s.XR = append(s.XR, XREntity{ID: id, Yaw: uint16(rng.IntN(1024)), Height: 140, Hands: true})
+		}
+		if _, err := dec.Decode(enc.Full(s)); err != nil {
+			t.Fatal(err)
+		}
+		total, n, most := 0, 0, 0
+		for tick := uint64(1); tick <= 400; tick++ {
+			moving := tick <= 300
+			next := &State{Tick: tick, XR: append([]XREntity(nil), s.XR...)}
+			for i := range next.XR {
+				e := &next.XR[i]
+				if moving && rng.IntN(c.every) == 0 {
+					e.Yaw = uint16((int(e.Yaw) + 5 + rng.IntN(10)) % 1024)
+					e.Pitch = int16(max(-XRPitchMax, min(XRPitchMax, int(e.Pitch)+rng.IntN(9)-4)))
+					e.Right[0] = int16(max(-XRHandMax, min(XRHandMax, int(e.Right[0])+rng.IntN(9)-4)))
+				}
+			}
+			s = next
+			p, _, err := enc.Encode(s, DefaultBudget)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if moving {
+				total += len(p)
+				n++
+				most = max(most, len(p))
+			}
+			if _, err := dec.Decode(p); err != nil {
+				t.Fatal(err)
+			}
+			a, bits := dec.Ack()
+			_ = enc.Ack(a, bits)
+		}
+		// header (≤ 9 B) + count + the budget + a last entity that almost fit
+		if most > 9+2+96+16 {
+			t.Errorf("%s: a snapshot of %d B", c.name, most)
+		}
+		got := dec.Latest().XR
+		if len(got) != 39 {
+			t.Fatalf("%s: %d heads at the client", c.name, len(got))
+		}
+		for i, e := range got {
+			w := s.XR[i+1]
+			if e.ID != w.ID || absDiff(0, yawDelta(e.Yaw, w.Yaw)) >= xrAngleBand || absDiff(int(e.Pitch), int(w.Pitch)) >= xrAngleBand || handMoved(e.Right, w.Right) {
+				t.Fatalf("%s: did not catch up: %+v, truth %+v", c.name, e, w)
+			}
+		}
+		avg := float64(total) / float64(n)
+		t.Logf("%s: %.1f B a snapshot (%.1f kbit/s at 20 Hz), largest %d B", c.name, avg, avg*8*20/1000, most)
+	}
 }

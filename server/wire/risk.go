@@ -56,7 +56,7 @@ func RiskFS(v uint16) float64 {
 	case v > RiskMax:
 		return 0
 	}
-	return riskFSTop - float64(v)/100
+	return float64(200-int(v)) / 100 // (not 2 − v/100: exact for every bucket)
 }
 
 // captureRisk fills cells with the risk index of every cell of m and

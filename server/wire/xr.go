@@ -138,12 +138,25 @@ func xrSent(b, c *XREntity) (XREntity, uint8) {
 // appendXR writes the XR section of cur against base (both sorted by ID)
 // and returns what the client will hold afterwards; ok is false when
 // nothing changed (the section is left out). self+1 names a participant
-// whose own pose is not sent back to it (0: none).
-func appendXR(b []byte, base, cur []XREntity, self int) (_ []byte, held []XREntity, ok bool) {
+// whose own pose is not sent back to it (0: none). At most budget bytes of
+// changes are written (≤ 0: no limit), starting at entity rot mod the
+// number of changed ones so each gets its turn: the rest keep the
+// baseline's values at the client and go in a later snapshot — a class of
+// forty headsets all turning at once costs no more than the budget.
+func appendXR(b []byte, base, cur []XREntity, self, budget, rot int) (_ []byte, held []XREntity, ok bool) {
 	start := len(b)
-	var body []byte
-	n, prev, i := 0, -1, 0
 	var zero XREntity
+	type change struct {
+		sent     XREntity
+		mask     uint8
+		base     *XREntity
+		fresh    bool
+		c        *XREntity
+		write    bool
+		position int
+	}
+	var chs []change
+	i := 0
 	for k := range cur {
 		c := &cur[k]
 		if int(c.ID) == self-1 {
@@ -157,10 +170,48 @@ func appendXR(b []byte, base, cur []XREntity, self int) (_ []byte, held []XREnti
 			bp, fresh = &base[i], false
 		}
 		sent, m := xrSent(bp, c)
-		held = append(held, sent)
-		if m == 0 && !fresh {
+		chs = append(chs, change{sent: sent, mask: m, base: bp, fresh: fresh, c: c, write: m != 0 || fresh})
+	}
+	// Choose what fits, in turn from rot.
+	nw := 0
+	for k := range chs {
+		if chs[k].write {
+			chs[k].position = nw
+			nw++
+		}
+	}
+	if budget > 0 && nw > 0 {
+		used, first := 0, rot%nw
+		for j := 0; j < nw; j++ {
+			want := (first + j) % nw
+			for k := range chs {
+				if chs[k].write && chs[k].position == want {
+					cost := xrCost(chs[k].base, chs[k].c, chs[k].mask)
+					if used+cost > budget {
+						chs[k].write = false
+						if !chs[k].fresh {
+							chs[k].sent = *chs[k].base // unchanged at the client for now
+						}
+						chs[k].position = -1
+						continue
+					}
+					used += cost
+				}
+			}
+		}
+	}
+	var body []byte
+	n, prev := 0, -1
+	for k := range chs {
+		ch := &chs[k]
+		if ch.fresh && !ch.write {
+			continue // not at the client yet
+		}
+		held = append(held, ch.sent)
+		if !ch.write {
 			continue
 		}
+		c, bp, m := ch.c, ch.base, ch.mask
 		body = putUvarint(body, uint64(int(c.ID)-prev-1))
 		prev = int(c.ID)
 		body = append(body, m)
@@ -180,7 +231,7 @@ func appendXR(b []byte, base, cur []XREntity, self int) (_ []byte, held []XREnti
 			if m&bit == 0 {
 				continue
 			}
-			cv, bv := c.Left, bp.Left
+			cv, bv := c.Left, bp.Left // (bp: the baseline's, or zeros)
 			if h == 1 {
 				cv, bv = c.Right, bp.Right
 			}
@@ -212,6 +263,30 @@ func appendXR(b []byte, base, cur []XREntity, self int) (_ []byte, held []XREnti
 		prev = int(id)
 	}
 	return b, held, true
+}
+
+// xrCost is the bytes of one changed entity (its id gap counted as 1).
+func xrCost(b, c *XREntity, m uint8) int {
+	n := 2
+	if m&xrYaw != 0 {
+		n += uvarintLen(zigzag(int64(yawDelta(b.Yaw, c.Yaw))))
+	}
+	if m&xrPitch != 0 {
+		n += uvarintLen(zigzag(int64(c.Pitch) - int64(b.Pitch)))
+	}
+	if m&xrHeight != 0 {
+		n += uvarintLen(zigzag(int64(c.Height) - int64(b.Height)))
+	}
+	if m&xrHands != 0 {
+		n++
+	}
+	if m&xrLeft != 0 {
+		n += 3
+	}
+	if m&xrRight != 0 {
+		n += 3
+	}
+	return n
 }
 
 func boolByte(v bool) byte {
