@@ -105,7 +105,11 @@ func parseHash(s string) ([32]byte, error) {
 // options is how the client dials for this config.
 func (c config) options(code, name string, lang view.Lang) client.Options {
 	o := client.Options{Addr: c.server, JoinCode: strings.ToUpper(strings.TrimSpace(code)), Name: name, Lang: lang.Tag(),
-		Datagrams: true, CertHash: c.certHash, Token: c.token, EventBuffer: 1024}
+		Datagrams: true, CertHash: c.certHash, Token: c.token, EventBuffer: 1024,
+		// A server that died is given up after this much silence by the
+		// library (it pings a quiet server, so a paused drill is not dead);
+		// the session's watchdog then rejoins with the token.
+		DeadAfter: view.StallReconnect}
 	if d, err := os.UserCacheDir(); err == nil {
 		// The map is sent once per server and drill map, not at every join.
 		o.TerrainCache = client.FileCache{Path: filepath.Join(d, "rescuedrill", "terrain.bin")}

@@ -121,13 +121,14 @@ func (s *session) classResults() []wire.Result {
 }
 
 // watchdog keeps the session connected, rejoining with the participant
-// token (client.Reconnect) with backoff from 200 ms to 5 s:
-//   - after a drop the library calls retryable, and also after a close
-//     without a code while the drill has not ended, which is what a
-//     server that shuts down sends (client.StayConnected stops there);
-//   - when snapshots stopped for view.StallReconnect while the drill runs:
-//     a server that died is otherwise noticed only at QUIC's 30 s idle
-//     timeout.
+// token (client.Reconnect) with backoff from 200 ms to 5 s after a drop
+// the library calls retryable, and also after a close without a code
+// while the drill has not ended, which is what a server that shuts down
+// sends (client.StayConnected stops there). A server that died without a
+// word is a drop too: the library gives the connection up after
+// Options.DeadAfter (view.StallReconnect) of silence with
+// client.ErrServerSilent. Snapshots that stop for view.StallNotice while
+// the drill runs only show the reconnecting notice.
 //
 // It runs beside the window; nothing the window calls waits for it.
 func (s *session) watchdog() {
@@ -149,7 +150,7 @@ func (s *session) watchdog() {
 			retry := view.ShouldReconnect(connected, s.c.Err(), phase)
 			s.retrying.Store(retry || d >= view.StallNotice)
 			switch {
-			case connected && d < view.StallReconnect:
+			case connected:
 				wait = 200 * time.Millisecond
 				continue
 			case !connected && !retry:

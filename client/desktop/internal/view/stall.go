@@ -7,10 +7,11 @@ import (
 	"github.com/rescuedrill/rescuedrill/server/wire"
 )
 
-// A dead server is only noticed by QUIC after its idle timeout (30 s), a
-// long freeze for a pupil. The window watches the snapshots instead:
-// StallNotice after which it says it is reconnecting, StallReconnect
-// after which it replaces the connection itself.
+// The window watches the snapshots while the drill runs: after
+// StallNotice without one it says it is reconnecting. StallReconnect is
+// the client library's Options.DeadAfter: a connection silent that long
+// (no snapshot, no message, no answer to its pings) is given up and the
+// session rejoins, long before QUIC's 30 s idle timeout.
 const (
 	StallNotice    = 2 * time.Second
 	StallReconnect = 4 * time.Second
