@@ -52,7 +52,7 @@ func (s *Server) MarkRecoveredAway(ctx context.Context, e *Entry) ([]int32, erro
 type Resumer struct {
 	Srv     *Server
 	Clock   drill.Clock
-	Percent int           // 1–100
+	Percent int           // 1–100; 0: only Grace
 	Grace   time.Duration // 0: only Percent
 	Log     *slog.Logger
 }
@@ -117,7 +117,7 @@ func (w *resumeWatch) poll(ctx context.Context, now time.Time) (done bool) {
 	}
 	why := ""
 	switch {
-	case want > 0 && back*100 >= w.rs.Percent*want:
+	case w.rs.Percent > 0 && want > 0 && back*100 >= w.rs.Percent*want:
 		why = "enough participants back"
 	case w.rs.Grace > 0 && !w.firstBack.IsZero() && now.Sub(w.firstBack) >= w.rs.Grace:
 		why = "grace period over"

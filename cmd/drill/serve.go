@@ -46,6 +46,11 @@ type serveOptions struct {
 	Speed float64
 	// SnapshotHz caps snapshots per second per client (0: every tick).
 	SnapshotHz int
+	// AbandonAfter, ResumeRecovered and ResumeGrace are the policies for
+	// drills nobody comes back to and for recovered drills (serve_idle.go).
+	AbandonAfter    time.Duration
+	ResumeRecovered int
+	ResumeGrace     time.Duration
 }
 
 type stringList []string
@@ -66,6 +71,9 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.MaxDrills, "max-drills", 100, "most drills that may be open (not ended) at once")
 	fs.Float64Var(&o.Speed, "speed", 1, "drills tick this many times faster than real time (tests, demonstrations)")
 	fs.IntVar(&o.SnapshotHz, "snapshot-hz", 0, "most snapshots a second per client (0: one per tick; 10 halves the per-client work for many large classes)")
+	fs.DurationVar(&o.AbandonAfter, "abandon-after", 12*time.Hour, "end a drill nobody is connected to that stayed in the lobby or paused this long, as abandoned (0: never)")
+	fs.IntVar(&o.ResumeRecovered, "resume-recovered", 0, "resume a recovered drill by itself once this % of its participants rejoined (0: the facilitator resumes it)")
+	fs.DurationVar(&o.ResumeGrace, "resume-grace", 0, "resume a recovered drill this long after its first participant rejoined, however many are back (0: off)")
 	verbose := fs.Bool("v", false, "debug logs")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -162,6 +170,9 @@ func startServer(ctx context.Context, o serveOptions, log *slog.Logger) (_ *dril
 	}
 	if ds.recovered, err = ds.reg.Recover(ctx); err != nil {
 		return nil, fmt.Errorf("recovering drills: %w", err)
+	}
+	if err = ds.startIdlePolicies(ctx); err != nil {
+		return nil, err
 	}
 
 	switch {
