@@ -130,6 +130,21 @@ func (w *World) PlaceIndex(id string) int {
 	return -1
 }
 
+// PlaceCells returns the cells (row-major indices) of a place as the engine
+// uses them — where navigation toward it aims, where spawns fall back to:
+// the walkable cells whose centres lie inside it (a circle's edge
+// included), in index order, or, for a place with none (drawn over a
+// building), the walkable cell nearest its centre. Nil for an unknown ID.
+// The slice is a copy. Tools that reason about places (drill check) use
+// this rather than a rule of their own, so they cannot drift from it.
+func (w *World) PlaceCells(id string) []int {
+	i, ok := w.placeIdx[id]
+	if !ok {
+		return nil
+	}
+	return append([]int(nil), w.places[i].cells...)
+}
+
 // PlaceAt returns the IDs of the places containing (x, y), in scenario order.
 func (w *World) PlaceAt(x, y float64) []string {
 	var ids []string

@@ -6,8 +6,10 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -17,16 +19,19 @@ import (
 	"sync/atomic"
 
 	"github.com/rescuedrill/rescuedrill/internal/report"
+	"github.com/rescuedrill/rescuedrill/internal/xapi"
 	"github.com/rescuedrill/rescuedrill/server"
 )
 
 // The after-action report from the facilitator console:
 //
-//	GET /api/drills/{id}/report?lang=zh|en|both[&format=html|csv]
+//	GET /api/drills/{id}/report?lang=zh|en|both[&format=html|csv|xapi]
 //	Authorization: Bearer FACILITATOR-TOKEN
 //
 // answers the same offline HTML file `drill report ID` writes (or the CSV
-// of `drill xapi --csv`). {id} is the drill ID, or a live drill's join
+// of `drill xapi --csv`, or the statements of `drill xapi -o` with its
+// default home page, activity IDs and pass mark, so an export from the
+// console and one from the command line are the same statements). {id} is the drill ID, or a live drill's join
 // code (the console that joined an existing drill knows only that).
 //
 // Who may read it. The report names the children, so only the drill's
@@ -245,8 +250,8 @@ func (rs *reportService) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	format := orDefault(q.Get("format"), "html")
-	if format != "html" && format != "csv" {
-		httpError(w, http.StatusBadRequest, "format: html or csv")
+	if format != "html" && format != "csv" && format != "xapi" {
+		httpError(w, http.StatusBadRequest, "format: html, csv or xapi")
 		return
 	}
 	token := bearer(r)
@@ -301,10 +306,14 @@ func (rs *reportService) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	name := "rescuedrill-report-" + id
-	if format == "csv" {
+	switch format {
+	case "csv":
 		h.Set("Content-Type", "text/csv; charset=utf-8")
 		name += ".csv"
-	} else {
+	case "xapi":
+		h.Set("Content-Type", "application/json")
+		name = "rescuedrill-xapi-" + id + ".json"
+	default:
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		// Opened in a tab it is still the offline page: no script runs,
 		// nothing is fetched.
@@ -401,24 +410,48 @@ func (rs *reportService) render(ctx context.Context, k reportKey) ([]byte, bool,
 	rs.renders.Add(1)
 
 	src := &drillSource{ID: k.id, Path: rs.ds.reg.JournalPath(k.id)}
-	if err := src.decode(); err != nil {
+	err := src.decode()
+	if err != nil {
 		return nil, false, err
 	}
 	if err := src.fromResults(ctx, rs.ds.st); err != nil {
 		rs.ds.log.Warn("report: no start time or names from the results store", "drill", k.id, "err", err)
 	}
-	d, err := src.collect(k.format == "csv")
+	if k.format == "xapi" { // timestamps need a start, as in drill xapi
+		if src.Start, err = src.startOr(""); err != nil {
+			return nil, false, err
+		}
+	}
+	d, err := src.collect(k.format != "html")
 	if err != nil {
 		return nil, false, err
 	}
 	var buf bytes.Buffer
-	if k.format == "csv" {
+	switch k.format {
+	case "csv":
 		err = report.WriteCSV(&buf, d, reportMastery)
-	} else {
+	case "xapi":
+		err = writeStatements(&buf, d, src)
+	default:
 		err = report.Render(&buf, d, k.lang)
 	}
 	if err != nil {
 		return nil, false, err
 	}
 	return buf.Bytes(), src.Partial == nil && src.Log.End != nil, nil
+}
+
+// writeStatements writes the drill's xAPI statements as drill xapi -o does
+// with its defaults, each checked against the spec's rules first.
+func writeStatements(w io.Writer, d *report.Data, src *drillSource) error {
+	sts := xapi.Build(xapiDrill(d, src.Ld.Scenario, xapiHomePage, xapiActivityBase, "", reportMastery))
+	for _, s := range sts {
+		if err := xapi.ValidateStatement(s); err != nil {
+			return fmt.Errorf("statement %s: %w", s.ID, err)
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(sts)
 }

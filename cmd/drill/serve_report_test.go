@@ -18,6 +18,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/rescuedrill/rescuedrill/internal/report"
+	"github.com/rescuedrill/rescuedrill/internal/xapi"
 
 	"github.com/rescuedrill/rescuedrill/server"
 	"github.com/rescuedrill/rescuedrill/server/store"
@@ -207,6 +208,27 @@ func TestReportFromConsoleEndpoint(t *testing.T) {
 		csv := getReport(t, ds, cr.ID, "?format=csv", cr.FacilitatorToken)
 		if csv.code != 200 || !strings.HasPrefix(csv.hdr.Get("Content-Type"), "text/csv") || !strings.Contains(csv.body, names[0]) || !strings.Contains(csv.body, "good-02") {
 			t.Errorf("CSV: HTTP %d %v\n%.500s", csv.code, csv.hdr, csv.body)
+		}
+
+		// The learning records: the statements drill xapi writes, valid.
+		xr := getReport(t, ds, cr.ID, "?format=xapi", cr.FacilitatorToken)
+		var sts []xapi.Statement
+		if xr.code != 200 || json.Unmarshal([]byte(xr.body), &sts) != nil || len(sts) < 4*3 {
+			t.Fatalf("xAPI: HTTP %d, %d statements\n%.300s", xr.code, len(sts), xr.body)
+		}
+		for _, st := range sts {
+			if err := xapi.ValidateStatement(st); err != nil {
+				t.Errorf("statement %s: %v", st.ID, err)
+			}
+		}
+		if strings.Contains(xr.body, names[0]) {
+			t.Error("the xAPI statements carry a pupil's display name; they must be pseudonymous")
+		}
+		cli := filepath.Join(t.TempDir(), "x.json")
+		if _, errs, code := runCLI(t, "xapi", cr.ID, "--data", data, "-o", cli); code != 0 {
+			t.Fatalf("drill xapi: %s", errs)
+		} else if b, _ := os.ReadFile(cli); string(b) != xr.body {
+			t.Error("the console's statements differ from drill xapi's")
 		}
 
 		for _, c := range []struct {

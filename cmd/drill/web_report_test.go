@@ -20,8 +20,9 @@ import (
 // (by join code and facilitator token) offers the report so far while it
 // runs and the after-action report when it ends; clicking downloads the
 // HTML file (Blob + a.download) into the browser's download directory,
-// naming the pupils. The CSV comes the same way, and the "earlier drill"
-// form refuses a pupil's token and takes the facilitator's.
+// naming the pupils. The CSV and the xAPI statements come the same way,
+// and the "earlier drill" form refuses a pupil's token and takes the
+// facilitator's.
 func TestWebConsoleReportDownload(t *testing.T) {
 	ds, base := webServer(t)
 	ctx := browser(t, ds)
@@ -82,6 +83,10 @@ func TestWebConsoleReportDownload(t *testing.T) {
 	if !strings.Contains(csv, "王小明") {
 		t.Errorf("the downloaded CSV has no pupil:\n%.300s", csv)
 	}
+	evalJS(t, ctx, `document.querySelector('#report-final button[data-format=xapi]').click()`)
+	if st := waitDownload(t, filepath.Join(downloads, "rescuedrill-xapi-"+e.ID+".json")); !strings.Contains(st, `"verb"`) || strings.Contains(st, "王小明") {
+		t.Errorf("the downloaded xAPI statements (pseudonymous, no names):\n%.300s", st)
+	}
 	screenshot(t, ctx, "web-console-report")
 
 	// The earlier-drill form: a pupil's token is refused with the
@@ -89,7 +94,7 @@ func TestWebConsoleReportDownload(t *testing.T) {
 	evalJS(t, ctx, fmt.Sprintf(`document.getElementById('earlier-report').open = true; document.getElementById('er-drill').value = %q; document.getElementById('er-token').value = %q; document.getElementById('er-get').click()`, e.ID, pupil))
 	waitJS(t, ctx, "the refusal", `typeof window.__console.reportError === 'string' && window.__console.reportError.includes('facilitator')`)
 	evalJS(t, ctx, fmt.Sprintf(`document.getElementById('er-token').value = %q; document.getElementById('er-get').click()`, fac))
-	waitJS(t, ctx, "the earlier drill's report", `window.__console.reports.length === 4 && window.__console.reports[3].final === true`)
+	waitJS(t, ctx, "the earlier drill's report", `window.__console.reports.length === 5 && window.__console.reports[4].final === true`)
 }
 
 func jsString(t *testing.T, ctx context.Context, expr string) string {

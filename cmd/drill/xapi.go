@@ -27,6 +27,14 @@ func init() {
 			"  drill xapi --flush --lrs URL [--lrs-auth USER:PASS]   resend the offline queue\n"})
 }
 
+// The statements' defaults: the system pupils' accounts belong to and the
+// prefix of activity IDs (the console's export uses them too, so both give
+// the same statements).
+const (
+	xapiHomePage     = "https://rescuedrill.invalid"
+	xapiActivityBase = xapiHomePage + "/xapi"
+)
+
 // queueName is the offline queue's file in the data directory.
 const queueName = "xapi-queue.jsonl"
 
@@ -41,8 +49,8 @@ func cmdXAPI(args []string, stdout, stderr io.Writer) (int, error) {
 	queuePath := fs.String("queue", "", "offline queue file (default DATA/"+queueName+")")
 	retryFor := fs.Duration("retry-for", 30*time.Second, "keep retrying an unreachable LRS this long; what is left stays queued")
 	flush := fs.Bool("flush", false, "only resend the offline queue")
-	home := fs.String("home-page", "https://rescuedrill.invalid", "the system pupils' pseudonymous accounts belong to (your drill server's address)")
-	base := fs.String("activity-base", "https://rescuedrill.invalid/xapi", "prefix of activity IDs")
+	home := fs.String("home-page", xapiHomePage, "the system pupils' pseudonymous accounts belong to (your drill server's address)")
+	base := fs.String("activity-base", xapiActivityBase, "prefix of activity IDs")
 	class := fs.String("class", "", "the class's name (the statements' team)")
 	mastery := fs.Int("mastery", 80, "score (0–100) that passes")
 	start := fs.String("start", "", "when the drill started (RFC 3339), for a replay file (default: its modification time)")

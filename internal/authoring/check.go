@@ -331,7 +331,7 @@ func (d *dryRun) run(seed uint64, good, naive int) (*seen, error) {
 // cell centres, so a small circle still gets its own cell).
 func maxDepth(w *engine.World, p engine.PlaceSpec) float64 {
 	best := 0.0
-	for _, i := range placeCells(w, &p) {
+	for _, i := range w.PlaceCells(p.ID) {
 		best = math.Max(best, w.Flood().Depth(i))
 	}
 	return best

@@ -2,54 +2,10 @@ package authoring
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/rescuedrill/rescuedrill/engine"
 )
-
-// placeCells are the walkable cells whose centres lie in the place, or,
-// for a place drawn over a building, the walkable cell nearest its centre
-// — the cells the engine's navigation aims for.
-func placeCells(w *engine.World, p *engine.PlaceSpec) []int {
-	m := w.Map()
-	g := m.Elev
-	var in func(x, y float64) bool
-	var cx, cy float64
-	switch {
-	case len(p.Rect) == 4:
-		r := p.Rect
-		in = func(x, y float64) bool { return x >= r[0] && x <= r[2] && y >= r[1] && y <= r[3] }
-		cx, cy = (r[0]+r[2])/2, (r[1]+r[3])/2
-	case len(p.Circle) == 3:
-		c := p.Circle
-		in = func(x, y float64) bool { return math.Hypot(x-c[0], y-c[1]) <= c[2] }
-		cx, cy = c[0], c[1]
-	default:
-		return nil
-	}
-	var out []int
-	best, bestD := -1, math.Inf(1)
-	for r := 0; r < g.NY; r++ {
-		for c := 0; c < g.NX; c++ {
-			i := g.Index(c, r)
-			if m.Blocked(i) {
-				continue
-			}
-			x, y := g.Centre(c, r)
-			if in(x, y) {
-				out = append(out, i)
-			}
-			if d := math.Hypot(x-cx, y-cy); d < bestD {
-				best, bestD = i, d
-			}
-		}
-	}
-	if len(out) == 0 && best >= 0 {
-		out = []int{best}
-	}
-	return out
-}
 
 // reachability warns about places no path reaches from the spawn place,
 // on dry ground, using the engine's own navigation fields: a refuge
@@ -59,12 +15,9 @@ func (d *dryRun) reachability() {
 	if err != nil {
 		return // the dry run reports it
 	}
-	var spawn []int
-	for i := range d.sc.Places {
-		if d.sc.Places[i].ID == d.sc.Spawn.Place {
-			spawn = placeCells(w, &d.sc.Places[i])
-		}
-	}
+	// The engine's own cells of the place: where its navigation aims and
+	// its spawns fall back to, so this check cannot drift from the drill.
+	spawn := w.PlaceCells(d.sc.Spawn.Place)
 	if len(spawn) == 0 {
 		d.warn("/spawn/place", "the spawn place has no walkable ground", "move it off buildings and walls")
 		return

@@ -259,6 +259,10 @@ class LiveMap {
     this.slope = this.slopes();
     this.s = null;
     this.hazard = state.scenario?.hazard;
+    // The server's landslide risk layer (factor of safety per cell, protocol
+    // §5.4.1) when it sent one; the slope guess only for an older server.
+    this.hasRisk = !!(welcome.layers & 4);
+    if (this.hasRisk) riskControls();
   }
   // slopes is each cell's slope in degrees (landslide susceptibility).
   slopes() {
@@ -270,16 +274,20 @@ class LiveMap {
     }
     return out;
   }
-  update(s, decoder) { this.s = s; this.fields = decoder.fields; }
+  update(s, decoder) { this.s = s; this.fields = decoder.fields; state.risk = this.hasRisk ? riskSummary(decoder.fields[2]) : null; }
   draw() {
     const { nx, ny } = this.g, d = this.img.data;
     const water = $('ly-water').checked && this.fields?.[0], debris = $('ly-debris').checked, heat = $('ly-heat').checked;
+    const risk = this.hasRisk && $('ly-risk')?.checked && this.fields?.[2];
     const heatLevel = this.s ? this.s.warnings[1] : 0;
     for (let i = 0; i < nx * ny; i++) {
       const v = this.elev[i];
       const k = v === 65535 ? 0 : (v - this.lo) / (this.hi - this.lo);
       let r = 90 + 110 * k, g = 120 + 100 * k, b = 80 + 90 * k;
-      if (debris && this.hazard === 'landslide' && this.slope[i] > 20) {
+      if (risk && risk[i] > 0) {
+        const [cr, cg, cb, a] = riskColour(risk[i]);
+        r = r * (1 - a) + cr * a; g = g * (1 - a) + cg * a; b = b * (1 - a) + cb * a;
+      } else if (debris && !this.hasRisk && this.hazard === 'landslide' && this.slope[i] > 20) {
         const a = Math.min(1, (this.slope[i] - 20) / 25) * 0.6; // susceptibility: steeper is redder
         r = r * (1 - a) + 230 * a; g = g * (1 - a) + 120 * a; b = b * (1 - a) + 30 * a;
       }
@@ -318,6 +326,55 @@ class LiveMap {
       ctx.fillText(state.roster.get(e.id)?.name || `#${e.id + 1}`, (e.x / 64) * px + 8, (e.y / 64) * px + 4);
     }
   }
+}
+
+// RISK_SCALE is the heat map's colour scale over the risk layer's cells
+// (v: FS = 2 − v/100; 255 slid away), with the legend's words in both
+// languages: the bands follow the factor of safety geotechnical practice
+// reads (≥ 1.5 adequate for a natural slope, < 1 failing).
+const RISK_SCALE = [
+  { upTo: 50, rgb: [240, 220, 90], a: 0.25, zh: '稳定 FS ≥ 1.5', en: 'stable' },
+  { upTo: 70, rgb: [250, 200, 40], a: 0.45, zh: '注意 FS 1.3–1.5', en: 'watch' },
+  { upTo: 85, rgb: [250, 130, 20], a: 0.6, zh: '警戒 FS 1.15–1.3', en: 'warning' },
+  { upTo: 100, rgb: [225, 30, 30], a: 0.7, zh: '危险 FS 1.0–1.15', en: 'danger' },
+  { upTo: 200, rgb: [140, 0, 40], a: 0.8, zh: '失稳 FS < 1', en: 'failing' },
+  { upTo: 255, rgb: [110, 60, 150], a: 0.85, zh: '已滑动', en: 'slid away' },
+];
+function riskColour(v) {
+  const band = RISK_SCALE.find((b) => v <= b.upTo) || RISK_SCALE[RISK_SCALE.length - 1];
+  return [...band.rgb, band.a];
+}
+
+// riskSummary counts the cells in each band of the scale (for the tests and
+// the legend's counts).
+function riskSummary(f) {
+  const n = RISK_SCALE.map(() => 0);
+  if (f) for (const v of f) if (v > 0) n[RISK_SCALE.findIndex((b) => v <= b.upTo)]++;
+  return n;
+}
+
+// riskControls adds the risk layer's checkbox and its legend (zh · en) to the
+// map panel, once.
+function riskControls() {
+  if ($('ly-risk')) return;
+  const label = document.createElement('label');
+  label.innerHTML = '<input type="checkbox" id="ly-risk" checked> <span>滑坡风险 · landslide risk</span>';
+  document.querySelector('#mapbox .layers').append(label);
+  $('ly-risk').onchange = () => map?.draw();
+  const legend = document.createElement('div');
+  legend.id = 'risk-legend';
+  legend.style.cssText = 'display:flex;flex-wrap:wrap;gap:.6em;font-size:.85em;margin:.3em 0';
+  const title = document.createElement('b');
+  title.textContent = '安全系数 FS · factor of safety';
+  legend.append(title);
+  for (const b of RISK_SCALE) {
+    const item = document.createElement('span');
+    const sw = document.createElement('i');
+    sw.style.cssText = `display:inline-block;width:1em;height:1em;vertical-align:middle;margin-right:.25em;background:rgba(${b.rgb.join(',')},${Math.min(1, b.a + 0.15)})`;
+    item.append(sw, `${b.zh} · ${b.en}`);
+    legend.append(item);
+  }
+  $('map').after(legend);
 }
 
 function dot(ctx, e, px, r, colour) {

@@ -47,7 +47,11 @@ export class Connection {
     this.datagramLoop();
     this.dgWriter = this.wt.datagrams.writable.getWriter();
     const o = this.opts;
-    await this.sendMsg({ type: 'hello', role: o.role, joinCode: o.joinCode || '', name: o.name || '', lang: o.lang || 'zh-CN', datagrams: true, token: o.token || null, facToken: o.facToken || '', terrainHash: 0n });
+    // Optional features (protocol §5.8): participants see their classmates'
+    // heads and hands (xr), the console gets the landslide risk layer (risk;
+    // the server grants it to spectators and facilitators only).
+    const xr = o.xr ?? o.role === ROLE.participant, risk = o.risk ?? o.role !== ROLE.participant;
+    await this.sendMsg({ type: 'hello', role: o.role, joinCode: o.joinCode || '', name: o.name || '', lang: o.lang || 'zh-CN', datagrams: true, token: o.token || null, facToken: o.facToken || '', terrainHash: 0n, risk, xr });
   }
 
   onClosed(info) {

@@ -142,7 +142,8 @@ function onSnapshot(s) {
   state.tick = s.tick;
   state.warnings = s.warnings;
   if (s.phase !== state.phase) setPhase(s.phase);
-  snaps.push({ tick: s.tick, at: performance.now(), participants: s.participants, npcs: s.npcs });
+  snaps.push({ tick: s.tick, at: performance.now(), participants: s.participants, npcs: s.npcs, xr: s.xr });
+  state.peerXR = s.xr.size; // classmates whose headsets send their head (protocol §5.8)
   while (snaps.length > 8) snaps.shift();
   if (ds) {
     if (s.tiles[0].length) ds.updateField(0, conn.decoder.fields[0], s.tiles[0]);
@@ -329,6 +330,7 @@ function frame(_, xrFrame) {
   const tabletop = state.xr === 'immersive-ar';
   if (ents) {
     ds.placePeople(ents.participants, ents.npcs, tabletop ? -1 : state.slot);
+    ds.placeXR(snaps[snaps.length - 1].xr); // heads turn, hands point (newest: not interpolated)
     const me = ents.participants.find((e) => e.id === state.slot);
     if (me && !tabletop) {
       const x = me.x / 64, z = me.y / 64;

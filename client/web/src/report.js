@@ -1,7 +1,7 @@
 // The after-action report from the console: the same offline HTML file
-// `drill report` writes (and the CSV of `drill xapi --csv`), fetched from
-// GET /api/drills/{id}/report with the facilitator token as a Bearer
-// header and offered as a download (a Blob and a.download; no new window,
+// `drill report` writes (and the CSV and xAPI statements of `drill xapi`),
+// fetched from GET /api/drills/{id}/report with the facilitator token as a
+// Bearer header and offered as a download (a Blob and a.download; no new window,
 // so no pop-up blocker and the token never sits in a URL). The server
 // refuses every token but the facilitator's: the report names the
 // children.
@@ -9,12 +9,12 @@ import { lang } from './i18n.js';
 
 const STRINGS = {
   'zh-CN': {
-    report: '复盘报告', soFar: '目前的复盘报告', csv: '成绩表 CSV', earlier: '以前演练的复盘报告',
+    report: '复盘报告', soFar: '目前的复盘报告', csv: '成绩表 CSV', xapi: '学习记录 xAPI', earlier: '以前演练的复盘报告',
     drill: '演练编号或加入码', token: '组织者令牌', get: '下载报告', fetching: '正在生成报告…', busy: '服务器繁忙，正在重试…',
     saved: '已下载', provisional: '（演练尚未结束，为目前的情况）', failed: '无法获取报告',
   },
   en: {
-    report: 'After-action report', soFar: 'Report so far', csv: 'Results CSV', earlier: "An earlier drill's report",
+    report: 'After-action report', soFar: 'Report so far', csv: 'Results CSV', xapi: 'Learning records (xAPI)', earlier: "An earlier drill's report",
     drill: 'Drill ID or join code', token: 'Facilitator token', get: 'Download the report', fetching: 'Making the report…', busy: 'Server busy, retrying…',
     saved: 'Downloaded', provisional: '(the drill has not ended: so far)', failed: 'The report could not be fetched',
   },
@@ -43,7 +43,7 @@ export async function fetchReport(ref, token, format = 'html', onBusy = () => {}
       throw new Error(msg);
     }
     const blob = await r.blob();
-    const name = /filename="([^"]+)"/.exec(r.headers.get('Content-Disposition') || '')?.[1] || `rescuedrill-report-${ref}.${format}`;
+    const name = /filename="([^"]+)"/.exec(r.headers.get('Content-Disposition') || '')?.[1] || `rescuedrill-report-${ref}.${format === 'xapi' ? 'json' : format}`;
     const href = URL.createObjectURL(blob);
     const a = document.createElement('a');
     a.href = href;
@@ -84,7 +84,7 @@ function reportButtons(ref, token, ended) {
     };
     return b;
   };
-  box.append(button(ended ? both('report') : both('soFar'), 'html'), button(both('csv'), 'csv'), note);
+  box.append(button(ended ? both('report') : both('soFar'), 'html'), button(both('csv'), 'csv'), button(both('xapi'), 'xapi'), note);
   return box;
 }
 

@@ -188,12 +188,24 @@ export class DrillScene {
       m = new THREE.Group();
       const body = new THREE.Mesh(new THREE.CylinderGeometry(0.25, 0.3, 1.2, 10), new THREE.MeshLambertMaterial({ color: colour }));
       body.position.y = 0.6;
-      const head = new THREE.Mesh(new THREE.SphereGeometry(0.18, 12, 8), new THREE.MeshLambertMaterial({ color: 0xf1c9a5 }));
-      head.position.y = 1.4;
+      // The head (with its nose, so its direction shows) turns on its own
+      // pivot when the participant's headset sends its pose (placeXR).
+      const head = new THREE.Group();
+      head.position.y = HEAD_Y;
+      head.rotation.order = 'YXZ'; // yaw, then pitch
+      const skull = new THREE.Mesh(new THREE.SphereGeometry(0.18, 12, 8), new THREE.MeshLambertMaterial({ color: 0xf1c9a5 }));
       const nose = new THREE.Mesh(new THREE.BoxGeometry(0.06, 0.06, 0.2), new THREE.MeshLambertMaterial({ color: 0x333333 }));
-      nose.position.set(0, 1.4, -0.2);
-      m.add(body, head, nose);
+      nose.position.set(0, 0, -0.2);
+      head.add(skull, nose);
+      // Hands in world axes relative to the feet: a group that cancels the
+      // figure's heading.
+      const hands = new THREE.Group();
+      for (let i = 0; i < 2; i++) hands.add(new THREE.Mesh(new THREE.SphereGeometry(0.06, 8, 6), new THREE.MeshLambertMaterial({ color: 0xf1c9a5 })));
+      hands.visible = false;
+      m.add(body, head, hands);
       m.userData.body = body;
+      m.userData.head = head;
+      m.userData.hands = hands;
       this.world.add(m);
       this.people.set(key, m);
     }
@@ -219,7 +231,37 @@ export class DrillScene {
     const self = this.people.get('p' + selfSlot);
     if (self) self.visible = false; // first person
   }
+
+  // placeXR turns the heads and shows the hands of participants whose
+  // headsets send their pose (protocol §5.8: xr is the snapshot's Map of
+  // slot → {yaw, pitch (1/1024 turn), height, hands, left, right (cm from
+  // the feet, x east, y up, z south)}); the others look where they walk.
+  // Call it after placePeople, which sets each figure's heading.
+  placeXR(xr) {
+    for (const [key, m] of this.people) {
+      if (key[0] !== 'p') continue;
+      const x = xr?.get(+key.slice(1));
+      const head = m.userData.head, hands = m.userData.hands;
+      if (!x || !m.visible) {
+        head.rotation.set(0, 0, 0);
+        head.position.y = HEAD_Y;
+        hands.visible = false;
+        continue;
+      }
+      const turn = (v) => (v / 1024) * Math.PI * 2;
+      head.rotation.set(turn(x.pitch), -turn(x.yaw) - m.rotation.y, 0); // the body already turned by its heading
+      head.position.y = Math.max(0.5, Math.min(2.2, x.height / 100 || HEAD_Y));
+      hands.visible = x.hands;
+      if (x.hands) {
+        hands.rotation.y = -m.rotation.y;
+        hands.children[0].position.set(x.left[0] / 100, x.left[1] / 100, x.left[2] / 100);
+        hands.children[1].position.set(x.right[0] / 100, x.right[1] / 100, x.right[2] / 100);
+      }
+    }
+  }
 }
+
+const HEAD_Y = 1.4; // a figure's head without a headset pose (m above the feet)
 
 // textSprite draws text on a canvas sprite that always faces the viewer.
 export function textSprite(text, colour = 0xffffff, size = 1) {

@@ -196,8 +196,10 @@ const DEC = {
     if (role < 1 || role > 3) fail(CODE.bad_value, `hello.role ${role}`);
     const m = { version, role, joinCode: r.str('hello.join_code', 16), name: r.str('hello.name', 64), lang: r.str('hello.lang', 16) };
     const f = r.u8('hello.flags');
-    if (f & ~7) fail(CODE.bad_value, `hello.flags ${f}`);
+    if (f & ~31) fail(CODE.bad_value, `hello.flags ${f}`);
     m.datagrams = !!(f & 1); m.mirror = !!(f & 4);
+    // Optional features (§5.8): bit 3 the landslide risk layer, bit 4 XR poses.
+    m.risk = !!(f & 8); m.xr = !!(f & 16);
     m.token = f & 2 ? r.fixed(16, 'hello.token') : null;
     m.facToken = r.str('hello.fac_token', 64);
     m.terrainHash = r.u64('hello.terrain_hash');
@@ -330,7 +332,7 @@ const DEC = {
 const ENC = {
   hello(w, m) {
     w.uvarint(VERSION).u8(m.role).str(m.joinCode).str(m.name).str(m.lang);
-    w.u8((m.datagrams ? 1 : 0) | (m.token ? 2 : 0) | (m.mirror ? 4 : 0));
+    w.u8((m.datagrams ? 1 : 0) | (m.token ? 2 : 0) | (m.mirror ? 4 : 0) | (m.risk ? 8 : 0) | (m.xr ? 16 : 0));
     if (m.token) w.raw(m.token);
     w.str(m.facToken).u64(m.terrainHash ?? 0n);
   },
@@ -527,6 +529,9 @@ function encodeRuns8(v) {
 // ---- snapshots (§5) ----
 
 const HISTORY = 32, TILE_VERSIONS = 4;
+// Tile layers: Welcome.layers bit i = snapshot sections bit 3 + i.
+export const LAYER = { water: 0, debris: 1, risk: 2 };
+export const LAYERS = 3;
 
 // SnapshotDecoder keeps a connection's decoded snapshots (32) and, per tile of
 // each field, its last 4 versions; decode commits a snapshot only when all of
@@ -537,9 +542,13 @@ export class SnapshotDecoder {
     this.tx = Math.ceil(grid.nx / TILE); this.ty = Math.ceil(grid.ny / TILE);
     this.ring = new Array(HISTORY).fill(null);
     this.newest = 0;
-    // fields[layer] = Uint16Array(nx*ny) (cm); tiles[layer][t] = [{id, v}], newest last.
-    this.fields = [new Uint16Array(grid.nx * grid.ny), new Uint16Array(grid.nx * grid.ny)];
-    this.tiles = [new Array(this.tx * this.ty).fill(null).map(() => []), new Array(this.tx * this.ty).fill(null).map(() => [])];
+    // fields[layer] = Uint16Array(nx*ny) (cm; risk: the risk index, §5.4.1);
+    // tiles[layer][t] = [{id, v}], newest last.
+    this.fields = [], this.tiles = [];
+    for (let l = 0; l < LAYERS; l++) {
+      this.fields.push(new Uint16Array(grid.nx * grid.ny));
+      this.tiles.push(new Array(this.tx * this.ty).fill(null).map(() => []));
+    }
     this.layers = layers;
   }
   get(id) { const s = this.ring[id % HISTORY]; return s && s.id === id ? s : null; }
@@ -562,11 +571,11 @@ export class SnapshotDecoder {
     const id = r.uv('snapshot.id', 2 ** 32 - 1), baseline = r.uvarint('snapshot.baseline'), tick = r.uv('snapshot.tick', MAX_TICK);
     if (id === 0 || baseline >= id) fail(CODE.bad_value, `snapshot id ${id} baseline ${baseline}`);
     if (id <= this.newest) return null;
-    let base = { phase: 0, warnings: [0, 0, 0], participants: new Map(), npcs: new Map() };
+    let base = { phase: 0, warnings: [0, 0, 0], participants: new Map(), npcs: new Map(), xr: new Map() };
     if (baseline !== 0) { base = this.get(baseline); if (!base) return null; }
     const sec = r.u8('snapshot.sections');
-    if (sec & ~0x1f) fail(CODE.bad_value, `snapshot.sections ${sec}`);
-    const s = { id, tick, phase: base.phase, warnings: base.warnings.slice(), participants: base.participants, npcs: base.npcs, tiles: [[], []] };
+    if (sec & ~0x7f) fail(CODE.bad_value, `snapshot.sections ${sec}`);
+    const s = { id, tick, phase: base.phase, warnings: base.warnings.slice(), participants: base.participants, npcs: base.npcs, xr: base.xr, tiles: [[], [], []] };
     if (sec & 1) {
       s.phase = r.u8('globals.phase');
       s.warnings = [r.u8('globals.w0'), r.u8('globals.w1'), r.u8('globals.w2')];
@@ -574,8 +583,13 @@ export class SnapshotDecoder {
     }
     if (sec & 2) s.participants = readEntities(r, base.participants, 64, 'participants');
     if (sec & 4) s.npcs = readEntities(r, base.npcs, 4096, 'npcs');
+    if (sec & 64) s.xr = readXR(r, base.xr);
     const pending = [];
-    for (let layer = 0; layer < 2; layer++) if (sec & (8 << layer)) this.readTiles(r, id, layer, pending);
+    for (let layer = 0; layer < LAYERS; layer++) {
+      if (!(sec & (8 << layer))) continue;
+      if (!(this.layers & (1 << layer))) fail(CODE.bad_value, `snapshot: tiles for layer ${layer} the Welcome did not announce`);
+      this.readTiles(r, id, layer, pending);
+    }
     r.end('snapshot');
     // Commit.
     for (const p of pending) {
@@ -657,6 +671,54 @@ function readEntities(r, base, limit, what) {
   }
   return out;
 }
+// readXR decodes the XR section (§5.8): head yaw / pitch (1/1024 turn),
+// head height and hand positions (cm from the feet: x east, y up, z south),
+// each a change from the baseline's value (from zeros for a new entity).
+export const XR_PITCH_MAX = 256, XR_HEIGHT_MAX = 400, XR_HAND_MAX = 400;
+function readXR(r, base) {
+  const out = new Map(base);
+  const n = r.count('xr.changed', 64, 2);
+  const changed = new Set();
+  let id = -1;
+  for (let i = 0; i < n; i++) {
+    id = id + 1 + r.uvarint('xr.id_gap');
+    if (id >= 64) fail(CODE.limit, `xr id ${id}`);
+    const mask = r.u8('xr.mask');
+    if (mask & 0xc0) fail(CODE.bad_value, `xr.mask ${mask}`);
+    const b = base.get(id) || { id, yaw: 0, pitch: 0, height: 0, hands: false, left: [0, 0, 0], right: [0, 0, 0] };
+    const e = { ...b, id, left: b.left.slice(), right: b.right.slice() };
+    if (mask & 1) {
+      const d = r.svarint('xr.yaw');
+      if (d < -512 || d > 511) fail(CODE.bad_value, `xr yaw delta ${d}`);
+      e.yaw = (((b.yaw + d) % 1024) + 1024) % 1024;
+    }
+    if (mask & 2) { e.pitch = b.pitch + r.svarint('xr.pitch'); if (Math.abs(e.pitch) > XR_PITCH_MAX) fail(CODE.bad_value, `xr pitch ${e.pitch}`); }
+    if (mask & 4) { e.height = b.height + r.svarint('xr.height'); if (e.height < 0 || e.height > XR_HEIGHT_MAX) fail(CODE.bad_value, `xr height ${e.height}`); }
+    if (mask & 8) e.hands = r.bool('xr.hands');
+    for (const [bit, k] of [[16, 'left'], [32, 'right']]) {
+      if (!(mask & bit)) continue;
+      for (let a = 0; a < 3; a++) {
+        e[k][a] += r.svarint('xr.hand');
+        if (Math.abs(e[k][a]) > XR_HAND_MAX) fail(CODE.bad_value, `xr hand ${e[k][a]}`);
+      }
+    }
+    changed.add(id);
+    out.set(id, e);
+  }
+  const k = r.count('xr.removed', base.size, 1);
+  id = -1;
+  for (let i = 0; i < k; i++) {
+    id = id + 1 + r.uvarint('xr.removed_gap');
+    if (!base.has(id) || changed.has(id)) fail(CODE.bad_baseline, `xr: removed ${id} not in the baseline, or also changed`);
+    out.delete(id);
+  }
+  return out;
+}
+// Risk layer cells (§5.4.1): 0 none (FS ≥ 2 or not soil), 1…200 the factor of
+// safety FS = 2 − v/100, 255 slid away.
+export const RISK_FAILED = 255;
+export const riskFS = (v) => (v === 0 ? 2 : v > 200 ? 0 : (200 - v) / 100);
+
 function coord(v, what) {
   if (v < 0 || v > 2 ** 24 - 1) fail(CODE.bad_value, `${what}: coordinate ${v}`);
   return v;
