@@ -103,6 +103,12 @@ func (d *drillRun) command(ctx context.Context, cmd wire.Command) (wire.CommandA
 		var ack wire.CommandAck
 		ack, err = d.fac.Command(ctx, cmd)
 		if err == nil || ctx.Err() != nil || !(errors.Is(err, client.ErrDisconnected) || !d.fac.Connected()) {
+			if err == nil && try > 0 && ack.Result != wire.Accepted && ack.Reason == wire.ReasonBadState && cmd.Op == wire.OpStart &&
+				d.fac.Phase() == wire.PhaseRunning {
+				// The first try's start was applied and only its ack was
+				// lost with the connection: the drill runs.
+				return wire.CommandAck{Result: wire.Accepted}, nil
+			}
 			if err == nil && ack.Result != wire.Accepted {
 				err = fmt.Errorf("refused (reason %d)", ack.Reason)
 			}
