@@ -128,6 +128,11 @@ func cmdLoadtest(args []string, stdout, stderr io.Writer) (int, error) {
 		c.Drills = n
 		rep, err := runLoad(ctx, c, *botsOnly, *snapshotHz, log)
 		if err != nil {
+			if ctx.Err() != nil {
+				// Every request then fails with "context canceled", which
+				// reads like a server fault; say what happened.
+				return 1, fmt.Errorf("interrupted by SIGINT or SIGTERM (an outer timeout?) while running %d drills: %w", n, err)
+			}
 			return 1, err
 		}
 		reports = append(reports, rep)
