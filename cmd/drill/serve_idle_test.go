@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"os"
@@ -186,6 +187,53 @@ func TestServeResumeRecovered(t *testing.T) {
 	for deadline := time.Now().Add(5 * time.Second); teacher.Phase() != wire.PhaseRunning; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the teacher's console says %v", teacher.Phase())
+		}
+	}
+}
+
+// TestWhoAfterRestart: drill who shows a recovered drill's participants
+// away until they rejoin — 0 of 2 connected after the restart, 1 of 2 once
+// one is back with its token — as the facilitator (JSON) and as a
+// spectator (text).
+func TestWhoAfterRestart(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	ds, stop := startServeWith(t, data, serveOptions{})
+	first, tokens := openIdleDrill(t, ds, "王芳", "Zoë")
+	stop()
+	ds2, _ := startServeWith(t, data, serveOptions{})
+	e := ds2.reg.ByID(first.ID)
+	addr, hash := ds2.ln.Addr().String(), hex.EncodeToString(ds2.hash[:])
+	who := func(args ...string) string {
+		t.Helper()
+		var out, errb strings.Builder
+		args = append([]string{"--server", addr, "--cert-hash", hash, "--drill", e.Code}, args...)
+		if code, err := cmdWho(args, &out, &errb); code != 0 || err != nil {
+			t.Fatalf("drill who %v: exit %d, %v\n%s", args, code, err, errb.String())
+		}
+		return out.String()
+	}
+	var rep whoReport
+	if err := json.Unmarshal([]byte(who("--token", e.FacilitatorToken(), "--json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Connected != 0 || rep.Participants != 2 || len(rep.Roster) != 2 || rep.Roster[0].Status != "away" {
+		t.Fatalf("after the restart: %+v", rep)
+	}
+	var tok wire.Token
+	b, _ := hex.DecodeString(strings.ReplaceAll(tokens[1], "-", ""))
+	copy(tok[:], b)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	pupil, err := client.Dial(ctx, client.Options{Addr: addr, CertHash: ds2.hash, JoinCode: e.Code, Name: "Zoë", Token: tok})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pupil.Close()
+	text := who()
+	for _, want := range []string{"connected · 已连接: 1 of 2 participants (1 away", "王芳", "away · 未连接", "Zoë", "connected · 在线", "paused"} {
+		if !strings.Contains(text, want) {
+			t.Fatalf("drill who output lacks %q:\n%s", want, text)
 		}
 	}
 }
