@@ -263,6 +263,9 @@ class LiveMap {
     // §5.4.1) when it sent one; the slope guess only for an older server.
     this.hasRisk = !!(welcome.layers & 4);
     if (this.hasRisk) riskControls();
+    // The Welcome's full state is decoded already: draw its layers now, not
+    // at the next snapshot (none come in the lobby).
+    if (conn?.decoder) this.update(null, conn.decoder);
   }
   // slopes is each cell's slope in degrees (landslide susceptibility).
   slopes() {
