@@ -95,7 +95,7 @@ func printDrills(w io.Writer, ds []store.DrillSummary, asJSON bool) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSCENARIO\tSTATE\tPARTICIPANTS\tCREATED")
 	for _, d := range ds {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", d.ID, d.Scenario, d.State, d.Participants, clock(d.CreatedAt))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", d.ID, d.Scenario, stateText(d.Drill), d.Participants, clock(d.CreatedAt))
 	}
 	return tw.Flush()
 }
@@ -111,7 +111,11 @@ func clock(t time.Time) string {
 func printResults(w io.Writer, r *store.DrillResults) {
 	d := r.Drill
 	fmt.Fprintf(w, "drill %s  scenario %s  seed %d  %d Hz  join code %s\n", d.ID, d.Scenario, d.Seed, d.TickHz, d.JoinCode)
-	fmt.Fprintf(w, "state %s  created %s  started %s  ended %s\n", d.State, clock(d.CreatedAt), clock(d.StartedAt), clock(d.EndedAt))
+	fmt.Fprintf(w, "state %s  created %s  started %s  ended %s\n", stateText(d), clock(d.CreatedAt), clock(d.StartedAt), clock(d.EndedAt))
+	if d.EndReason == store.EndAbandoned {
+		fmt.Fprintln(w, "abandoned: nobody came back to it, so drill serve ended it (--abandon-after); the results are a record, not a grade")
+		fmt.Fprintln(w, "已放弃：无人返回，服务器按 --abandon-after 结束了演练；成绩仅作记录，不作评分")
+	}
 	if d.FinalHash != "" {
 		fmt.Fprintf(w, "final tick %d (%s)  hash %s\n", d.FinalTick, drillTime(d.FinalTick, d.TickHz), d.FinalHash)
 	}
@@ -128,7 +132,11 @@ func printResults(w io.Writer, r *store.DrillResults) {
 			fmt.Fprintf(w, "%-3d %-12s %-7s no results\n", p.Slot, p.Name, pol)
 			continue
 		}
-		fmt.Fprintf(w, "%-3d %-12s %-7s score %3d  %s\n", p.Slot, p.Name, pol, p.Score, p.Outcome)
+		unfinished := ""
+		if p.Unfinished {
+			unfinished = "  (unfinished · 未完成)"
+		}
+		fmt.Fprintf(w, "%-3d %-12s %-7s score %3d  %s%s\n", p.Slot, p.Name, pol, p.Score, p.Outcome, unfinished)
 		for _, o := range p.Objectives {
 			fmt.Fprintf(w, "      %s %3d/%-3d %s / %s\n", o.Rating, o.Points, o.Max, o.TitleEN, o.TitleZH)
 		}
@@ -161,4 +169,12 @@ func drillTime(tick uint64, hz int) string {
 		return "-"
 	}
 	return engine.Seconds(float64(tick) / float64(hz)).String()
+}
+
+// stateText is a drill's state, with why it ended when it was abandoned.
+func stateText(d store.Drill) string {
+	if d.EndReason != "" {
+		return string(d.State) + "/" + d.EndReason
+	}
+	return string(d.State)
 }

@@ -112,6 +112,16 @@ func TestServeAbandonsOldRecoveredDrill(t *testing.T) {
 	if _, err := os.Stat(journal(old.ID)); err != nil {
 		t.Fatalf("abandoned drill's journal: %v", err)
 	}
+	// drill results says so, for the drill and each participant.
+	text, errs, code := runCLI(t, "results", "--data", data, old.ID)
+	for _, want := range []string{"state ended/abandoned", "已放弃", "(unfinished · 未完成)"} {
+		if code != 0 || !strings.Contains(text, want) {
+			t.Fatalf("drill results (exit %d, %s) lacks %q:\n%s", code, errs, want, text)
+		}
+	}
+	if list, _, _ := runCLI(t, "results", "--data", data); !strings.Contains(list, "ended/abandoned") {
+		t.Fatalf("drill results list:\n%s", list)
+	}
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		_, err := os.Stat(filepath.Join(data, "journals", old.ID+server.KeysExt))
 		if os.IsNotExist(err) {
