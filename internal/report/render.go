@@ -76,6 +76,8 @@ func Render(w io.Writer, d *Data, lang Lang) error {
 			}
 			return template.HTML(`<span lang="zh-CN">` + esc(t.ZH) + `</span><span class="en" lang="en">` + esc(t.EN) + `</span>`)
 		},
+		// plain is t for where markup shows literally (<title>).
+		"plain": r.txt,
 		"zhen":  func(zh, en string) Text { return Text{ZH: zh, EN: en} },
 		"clock": func(tick uint64) string { return clock(tick, d.TickHz) },
 		"secs":  func(s float64) string { return fmt.Sprintf("%.0f s", s) },

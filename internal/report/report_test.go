@@ -219,6 +219,17 @@ func TestClassReport(t *testing.T) {
 				t.Fatal(err)
 			}
 			doc := checkHTML(t, page.Bytes())
+			// The browser tab's title is plain text (a <title> shows markup
+			// literally).
+			walk(doc, func(n *html.Node) {
+				if n.DataAtom != atom.Title || n.Parent == nil || n.Parent.DataAtom != atom.Head {
+					return
+				}
+				want := (&renderer{lang: lang}).txt(data.Title)
+				if got := text(n); strings.ContainsAny(got, "<>") || !strings.HasPrefix(got, want) {
+					t.Errorf("<title> %q, want it to start with %q, no markup", got, want)
+				}
+			})
 			scores := map[int]int{}
 			names := map[int]string{}
 			var warns []string
