@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/rescuedrill/rescuedrill/internal/report"
 	"github.com/rescuedrill/rescuedrill/internal/xapi"
@@ -72,6 +73,7 @@ func init() {
 	extraRoutes = append(extraRoutes, func(ds *drillServer, mux *http.ServeMux) {
 		rs := newReportService(ds)
 		mux.HandleFunc("GET /api/drills/{id}/report", rs.serve)
+		mux.HandleFunc("GET /api/reports", rs.list)
 	})
 }
 
@@ -454,4 +456,36 @@ func writeStatements(w io.Writer, d *report.Data, src *drillSource) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(sts)
+}
+
+// reportable is a stored drill as GET /api/reports lists it for the
+// console's earlier-drill form: GET /api/drills knows only the drills in
+// memory, so after a restart the ended ones would be missing. Like that
+// list, no join code, token or name.
+type reportable struct {
+	ID           string    `json:"id"`
+	Scenario     string    `json:"scenario"`
+	State        string    `json:"state"`
+	Created      time.Time `json:"created"`
+	Participants int       `json:"participants"`
+}
+
+// list answers GET /api/reports: every drill in the results store whose
+// journal is still there, newest first.
+func (rs *reportService) list(w http.ResponseWriter, r *http.Request) {
+	sums, err := rs.ds.st.ListDrills(r.Context())
+	if err != nil {
+		rs.ds.log.Error("report list", "err", err)
+		httpError(w, http.StatusInternalServerError, "the drill list could not be read")
+		return
+	}
+	out := []reportable{}
+	for _, d := range sums {
+		if _, err := os.Stat(rs.ds.reg.JournalPath(d.ID)); err != nil {
+			continue
+		}
+		out = append(out, reportable{ID: d.ID, Scenario: d.Scenario, State: string(d.State), Created: d.CreatedAt.UTC(), Participants: d.Participants})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(out)
 }

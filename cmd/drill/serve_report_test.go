@@ -80,6 +80,23 @@ func goReport(ds *drillServer, ref, query, token string, out chan<- reportReply)
 	}()
 }
 
+// getJSON fetches a page without a token and returns its body.
+func getJSON(t *testing.T, ds *drillServer, path string) string {
+	t.Helper()
+	hc := &http.Client{Timeout: time.Minute, Transport: &http.Transport{TLSClientConfig: transport.PinnedTLS(ds.hash)}}
+	defer hc.CloseIdleConnections()
+	resp, err := hc.Get("https://127.0.0.1:" + strconv.Itoa(ds.ln.Port()) + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET %s: HTTP %d %v", path, resp.StatusCode, err)
+	}
+	return string(b)
+}
+
 // wantRefused checks a refusal: its status and a JSON error a person can
 // read.
 func wantRefused(t *testing.T, what string, r reportReply, code int) {
@@ -296,6 +313,14 @@ func TestReportFromConsoleEndpoint(t *testing.T) {
 		t.Errorf("%d renders for three concurrent fetches, want 1", n)
 	}
 	wantRefused(t, "after a restart, a pupil's token", getReport(t, ds, cr.ID, "", pupilToken), http.StatusForbidden)
+	// The console's list of drills with a report: the ended drill is in it
+	// although the server no longer has it in memory; no join code.
+	list := getJSON(t, ds, "/api/reports")
+	var stored []reportable
+	if err := json.Unmarshal([]byte(list), &stored); err != nil || len(stored) != 1 || stored[0].ID != cr.ID ||
+		stored[0].State != "ended" || stored[0].Participants != 4 || strings.Contains(list, cr.JoinCode) {
+		t.Errorf("GET /api/reports: %v %s", err, list)
+	}
 	wantRefused(t, "after a restart, no token", getReport(t, ds, cr.ID, "", ""), http.StatusUnauthorized)
 
 	// Every render slot taken and room for one to wait: the first waits

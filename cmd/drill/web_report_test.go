@@ -45,7 +45,7 @@ func TestWebConsoleReportDownload(t *testing.T) {
 		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads}); err != nil {
 		t.Fatal(err)
 	}
-	waitJS(t, ctx, "the console", `window.__console.ready === true && document.getElementById('earlier-report') !== null`)
+	waitJS(t, ctx, "the console with the stored drills", `window.__console.ready === true && document.getElementById('earlier-report') !== null && typeof window.__console.earlierDrills === 'number'`)
 	evalJS(t, ctx, fmt.Sprintf(`document.getElementById('ex-code').value = %q; document.getElementById('ex-token').value = %q; document.getElementById('connect').click()`, e.Code, fac))
 	waitJS(t, ctx, "joined as facilitator", `window.__console.joined === true`)
 	common := []string{"--server", ds.ln.Addr().String(), "--cert-hash", hex.EncodeToString(ds.hash[:])}

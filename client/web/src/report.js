@@ -102,8 +102,8 @@ export function offerReport(container, ended) {
 
 // mountReports keeps its record in the console's state and adds, under the
 // setup panel, a form for an earlier drill's report (after a restart the
-// drill is only in the data directory): its ID — the server's drill list
-// offers them — and the facilitator token.
+// drill is only in the data directory): its ID — GET /api/reports offers
+// the stored drills — and the facilitator token.
 export async function mountReports(consoleState) {
   state = consoleState;
   state.reports = [];
@@ -129,8 +129,11 @@ export async function mountReports(consoleState) {
   det.append(sum, ref, tok, list, go, holder);
   document.getElementById('setup').append(det);
   try {
-    const drills = await (await fetch('/api/drills')).json();
-    for (const d of drills) list.append(new Option(`${d.scenario} · ${d.state}`, d.id));
+    // Every stored drill with a journal, ended ones from before a restart
+    // too (GET /api/drills has only those in memory).
+    const drills = await (await fetch('/api/reports')).json();
+    for (const d of drills) list.append(new Option(`${d.scenario} · ${d.created.slice(0, 16).replace('T', ' ')} UTC · ${d.state} · ${d.participants}`, d.id));
+    state.earlierDrills = drills.length;
   } catch { /* the list is a convenience */ }
 }
 
