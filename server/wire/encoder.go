@@ -289,7 +289,7 @@ func (e *SnapshotEncoder) encode(s *State, budget int, full bool) ([]byte, bool)
 	}
 	var held []XREntity
 	if e.xr {
-		if b, held, ok = appendXR(b, bx, s.XR, e.cfg.XRSelf, e.cfg.XRBudget, int(id)); ok {
+		if b, held, ok = appendXR(b, bx, s.XR, e.cfg.XRSelf, e.xrBudget(len(b), full), int(id)); ok {
 			sec |= secXR
 		}
 	}

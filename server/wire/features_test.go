@@ -351,3 +351,77 @@ func TestXRBandwidth(t *testing.T) {
 		t.Logf("%s: %.1f B a snapshot (%.1f kbit/s at 20 Hz), largest %d B", c.name, avg, avg*8*20/1000, most)
 	}
 }
+
+// TestXRBandwidthFlood is the worst class for the participant target:
+// the synthetic flood of TestSnapshotSizeSynthetic (40 participants and 20
+// NPCs walking, the water line crossing a 160 × 120 map, RTT 100 ms, 1 %
+// loss) with every participant in a headset turning its head and moving a
+// hand every snapshot. The XR section takes what the entities leave of the
+// 400 B target, so the downstream stays within 64 kbit/s.
+func TestXRBandwidthFlood(t *testing.T) {
+	t.Parallel()
+	const nx, ny, hz, ticks = 160, 120, 20, 1200
+	g := Grid{NX: nx, NY: ny, CellMM: 5000}
+	rng := rand.New(rand.NewPCG(1, 2))
+	ground := make([]float64, nx*ny) // cm
+	for r := 0; r < ny; r++ {
+		for c := 0; c < nx; c++ {
+			ground[r*nx+c] = float64(ny-r)*10 + 40*math.Sin(float64(c)/9)*math.Cos(float64(r)/7)
+		}
+	}
+	type mover struct{ x, y, h, v float64 }
+	movers := make([]mover, 60)
+	heads := make([]XREntity, 40)
+	for i := range movers {
+		movers[i] = mover{x: 100 + rng.Float64()*600, y: 100 + rng.Float64()*400, h: rng.Float64() * 2 * math.Pi, v: 1.4}
+	}
+	for i := range heads {
+		heads[i] = XREntity{ID: uint32(i), Height: 150, Hands: true}
+	}
+	enc := NewSnapshotEncoder(g, LayerWater, EncoderConfig{XRSelf: 1})
+	enc.SendXR(true)
+	l := &link{enc: enc, dec: NewSnapshotDecoder(g, LayerWater), rng: rand.New(rand.NewPCG(3, 4)), loss: 0.01, rttTicks: 2}
+	cells := make([]uint16, nx*ny)
+	var water *Field
+	state := func(tick int) *State {
+		level := -60 + float64(tick)/float64(ticks)*float64(ny)*10
+		for i, z := range ground {
+			d := level - z + 3*math.Sin(float64(tick)/15+float64(i%nx)/5)
+			cells[i] = QuantDepth(max(0, d) / 100)
+		}
+		water = FieldFrom(g, cells, water)
+		s := &State{Tick: uint64(tick), Globals: Globals{Phase: PhaseRunning, Warnings: [3]uint8{4, 0, 0}}, Water: water}
+		for i := range movers {
+			m := &movers[i]
+			m.h += (rng.Float64() - 0.5) * 0.02
+			m.x = min(795, max(5, m.x+math.Sin(m.h)*m.v/hz))
+			m.y = min(595, max(5, m.y-math.Cos(m.h)*m.v/hz))
+			e := Entity{X: QuantPos(m.x), Y: QuantPos(m.y), Heading: QuantHeading(int32(m.h*18000/math.Pi) % 36000), Flags: FlagMoving}
+			if i < 40 {
+				e.ID = uint32(i)
+				s.Participants = append(s.Participants, e)
+				h := &heads[i]
+				h.Yaw = uint16((int(h.Yaw) + 4 + rng.IntN(6)) % HeadingSteps)
+				h.Right[0] = int16((int(h.Right[0]) + 2 + rng.IntN(3)) % XRHandMax)
+			} else {
+				e.ID = uint32(i - 40)
+				s.NPCs = append(s.NPCs, e)
+			}
+		}
+		s.XR = append([]XREntity(nil), heads...)
+		return s
+	}
+	if _, err := l.dec.Decode(enc.Full(state(0))); err != nil {
+		t.Fatal(err)
+	}
+	l.countTiles()
+	for tick := 1; tick <= ticks; tick++ {
+		l.send(t, tick, state(tick))
+	}
+	if kbit := l.report(t, "synthetic flood, 40 headsets all turning", hz); kbit > 64 {
+		t.Errorf("%.1f kbit/s > 64", kbit)
+	}
+	if got := len(l.dec.Latest().XR); got != 39 {
+		t.Errorf("%d heads at the client, want 39", got)
+	}
+}

@@ -139,7 +139,7 @@ func xrSent(b, c *XREntity) (XREntity, uint8) {
 // and returns what the client will hold afterwards; ok is false when
 // nothing changed (the section is left out). self+1 names a participant
 // whose own pose is not sent back to it (0: none). At most budget bytes of
-// changes are written (≤ 0: no limit), starting at entity rot mod the
+// changes are written (< 0: no limit), starting at entity rot mod the
 // number of changed ones so each gets its turn: the rest keep the
 // baseline's values at the client and go in a later snapshot — a class of
 // forty headsets all turning at once costs no more than the budget.
@@ -180,7 +180,7 @@ func appendXR(b []byte, base, cur []XREntity, self, budget, rot int) (_ []byte, 
 			nw++
 		}
 	}
-	if budget > 0 && nw > 0 {
+	if budget >= 0 && nw > 0 {
 		used, first := 0, rot%nw
 		for j := 0; j < nw; j++ {
 			want := (first + j) % nw
@@ -407,3 +407,31 @@ const numLayers = 3
 // SendXR makes the encoder write the XR section (a client that set Hello
 // flag bit 4); call it before the first snapshot.
 func (e *SnapshotEncoder) SendXR(on bool) { e.xr = on }
+
+// xrMinBudget is the XR section's share of a snapshot whatever the
+// entities took: none, so heads wait for a snapshot whose entities leave
+// room (a crowd on the move in a spreading flood) rather than push a
+// participant over the target.
+const xrMinBudget = 0
+
+// xrBudget is the byte cap of this snapshot's XR changes: XRBudget, and no
+// more than what the downstream target (§5.7) leaves after the header and
+// entities (size so far) and the tiles' floor — the heads share the 64
+// kbit/s with the flood instead of adding to it. The Welcome's full state
+// has no cap.
+func (e *SnapshotEncoder) xrBudget(size int, full bool) int {
+	b := e.cfg.XRBudget
+	if full || b < 0 {
+		return -1
+	}
+	if e.cfg.Target > 0 {
+		b = min(b, max(xrMinBudget, e.cfg.Target-e.cfg.TileFloor-size-xrOverhead))
+	}
+	return b
+}
+
+// xrOverhead is the section's bytes beyond its entities' (the two counts,
+// an entity's estimate being a byte short) and a margin, so the section
+// does not push the tiles under their floor and the snapshot over the
+// target (TestXRBandwidthFlood).
+const xrOverhead = 8
