@@ -101,7 +101,7 @@ func TestServeAbandonsOldRecoveredDrill(t *testing.T) {
 		if got, err = ds2.st.Results(context.Background(), old.ID); err != nil {
 			t.Fatal(err)
 		}
-		if got.Drill.State == store.StateEnded || time.Now().After(deadline) {
+		if got.Drill.FinalHash != "" || time.Now().After(deadline) { // SaveResults has run
 			break
 		}
 	}
