@@ -6,7 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
+	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"text/tabwriter"
 
@@ -26,6 +29,7 @@ func cmdBots(args []string, stdout, stderr io.Writer) error {
 	policy := fs.String("policy", "good", "good, naive or random")
 	seed := fs.Uint64("seed", 0, "seed of the bots' random choices (0: the drill's seed)")
 	name := fs.String("name", "", "display name prefix (default: the policy)")
+	scenario := fs.String("scenario", "", "a drill on your own map: its scenario FILE.yaml, whose map files the bots read (the server sends only the YAML)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -46,8 +50,12 @@ func cmdBots(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	fmt.Fprintf(stderr, "%d %s bots joining %s at %s; they play until the drill ends\n", *count, *policy, *code, *addr)
+	var mapFiles iofs.FS
+	if *scenario != "" {
+		mapFiles = os.DirFS(filepath.Dir(*scenario))
+	}
 	res, err := netbot.Run(ctx, netbot.Options{Addr: *addr, TLS: tlsConf, JoinCode: *code, Policy: *policy,
-		Count: *count, Seed: *seed, Name: *name})
+		Count: *count, Seed: *seed, Name: *name, MapFiles: mapFiles})
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SLOT\tNAME\tSCORE\tOUTCOME")
 	for _, r := range res {

@@ -11,8 +11,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -164,14 +164,12 @@ func facilitateCreate(ctx context.Context, addr string, tlsConf *tls.Config, sce
 	}
 	req := createRequest{Scenario: scenario, Seed: seed}
 	if strings.HasSuffix(scenario, ".yaml") || strings.HasSuffix(scenario, ".yml") {
-		src, err := os.ReadFile(scenario)
+		// The YAML and the grid files its map: names (upload.go).
+		name, src, files, err := scenarioUpload(scenario)
 		if err != nil {
 			return err
 		}
-		if len(src) >= maxUpload {
-			return fmt.Errorf("%s: larger than %d bytes", scenario, maxUpload)
-		}
-		req.Source = string(src)
+		req.Scenario, req.Source, req.Files = name, string(src), files
 	}
 	body, _ := json.Marshal(req)
 	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://"+addr+"/api/drills", bytes.NewReader(body))
@@ -205,6 +203,9 @@ func facilitateCreate(ctx context.Context, addr string, tlsConf *tls.Config, sce
 		return writeJSON(stdout, cr)
 	}
 	fmt.Fprintf(stdout, "drill %s created (%s)\n", cr.ID, cr.Scenario)
+	if len(req.Files) > 0 {
+		fmt.Fprintf(stdout, "map files · 地图文件   %s\n", strings.Join(slices.Sorted(maps.Keys(req.Files)), ", "))
+	}
 	fmt.Fprintf(stdout, "join code · 加入码   %s\n", cr.JoinCode)
 	fmt.Fprintf(stdout, "facilitator token   %s   (keep it secret)\n", cr.FacilitatorToken)
 	return nil

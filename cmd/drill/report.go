@@ -78,7 +78,7 @@ func (s *drillSource) decode() error {
 	}
 	s.Partial = err
 	s.Log = l
-	if s.Ld, err = scenarioFromSource(l.Header.Scenario, l.Header.Source); err != nil {
+	if s.Ld, err = scenarioFromReplay(s.Path, l.Header.Scenario, l.Header.Source); err != nil {
 		return fmt.Errorf("scenario in %s: %w", s.Path, err)
 	}
 	return nil

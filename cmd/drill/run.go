@@ -166,7 +166,7 @@ func cmdReplay(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		fmt.Fprintf(stderr, "drill replay: %v (replaying the %d inputs before it)\n", err, len(l.Inputs))
 	}
-	ld, err := scenarioFromSource(l.Header.Scenario, l.Header.Source)
+	ld, err := scenarioFromReplay(pos[0], l.Header.Scenario, l.Header.Source)
 	if err != nil {
 		return fmt.Errorf("scenario in replay: %w", err)
 	}

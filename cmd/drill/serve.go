@@ -340,11 +340,13 @@ func (ds *drillServer) listDrills(w http.ResponseWriter, _ *http.Request) {
 }
 
 // createRequest is POST /api/drills: a built-in scenario by name, or an
-// uploaded scenario's YAML (using a built-in map) in source.
+// uploaded scenario's YAML in source, named by scenario (its file name),
+// with the map files it names in files (upload.go).
 type createRequest struct {
-	Scenario string `json:"scenario"`
-	Source   string `json:"source,omitempty"`
-	Seed     uint64 `json:"seed"`
+	Scenario string            `json:"scenario"`
+	Source   string            `json:"source,omitempty"`
+	Files    map[string][]byte `json:"files,omitempty"`
+	Seed     uint64            `json:"seed"`
 }
 
 // createResponse answers it: the facilitator keeps the token secret and
@@ -357,17 +359,12 @@ type createResponse struct {
 	TickHz           int    `json:"tick_hz"`
 }
 
-// maxUpload bounds a POSTed scenario.
-const maxUpload = 1 << 20
-
 func (ds *drillServer) createDrill(w http.ResponseWriter, r *http.Request) {
-	var req createRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxUpload))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		httpError(w, http.StatusBadRequest, "bad request: "+err.Error())
+	req, release, ok := decodeCreate(w, r)
+	if !ok {
 		return
 	}
+	defer release()
 	if req.Scenario == "" && req.Source == "" {
 		httpError(w, http.StatusBadRequest, "give a scenario name or its YAML source")
 		return
@@ -382,7 +379,7 @@ func (ds *drillServer) createDrill(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusServiceUnavailable, fmt.Sprintf("%d drills are open; end one first", open))
 		return
 	}
-	e, fac, err := ds.reg.Create(r.Context(), server.CreateRequest{Scenario: req.Scenario, Source: []byte(req.Source), Seed: req.Seed})
+	e, fac, err := ds.reg.Create(r.Context(), server.CreateRequest{Scenario: req.Scenario, Source: []byte(req.Source), Files: req.Files, Seed: req.Seed})
 	switch {
 	case errors.Is(err, server.ErrScenario):
 		httpError(w, http.StatusBadRequest, err.Error())

@@ -32,6 +32,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"sync"
 	"time"
 
@@ -69,6 +70,10 @@ type Options struct {
 	// OnWelcome, when set, is called from the bot's goroutine at every
 	// Welcome: rejoin is false for the first join (tests wait on it).
 	OnWelcome func(name string, slot int32, rejoin bool)
+	// MapFiles is the folder of the drill's scenario file on this machine,
+	// for a drill on the trainer's own map: the server sends the mirror only
+	// the YAML, and the grids its map: names are read from here.
+	MapFiles fs.FS
 	// OnReady, when set, is called from the bot's goroutine when its
 	// mirror has caught up with the tick of the Welcome (the drill's
 	// inputs from tick 0 replayed): from then on the bot plays. A
@@ -403,7 +408,7 @@ func (b *netBot) handle(ctx context.Context, conn transport.ClientConn, m wire.M
 		}
 		go b.poseLoop(ctx, conn)
 	case *wire.Mirror:
-		w, err := mirrorWorld(m)
+		w, err := mirrorWorld(m, b.o.MapFiles)
 		if err != nil {
 			return fmt.Errorf("%w: %v", errMirror, err)
 		}
@@ -452,13 +457,13 @@ func (b *netBot) handle(ctx context.Context, conn transport.ClientConn, m wire.M
 }
 
 // mirrorWorld builds the drill's world at tick 0 as the server did.
-func mirrorWorld(m *wire.Mirror) (*engine.World, error) {
+func mirrorWorld(m *wire.Mirror, mapFiles fs.FS) (*engine.World, error) {
 	if m.Engine != engine.Version {
 		return nil, fmt.Errorf("the server runs engine %q, this bot %q: a mirror would diverge", m.Engine, engine.Version)
 	}
 	l, err := scenarios.Builtin(m.Scenario)
 	if err != nil || string(l.Src) != string(m.Source) {
-		if l, err = scenarios.LoadSource(m.Scenario, m.Source); err != nil {
+		if l, err = scenarios.LoadSourceIn(m.Scenario, m.Source, mapFiles); err != nil {
 			return nil, fmt.Errorf("the drill's scenario: %w", err)
 		}
 	}

@@ -104,6 +104,10 @@ func listScenarios(w http.ResponseWriter, _ *http.Request) {
 // maxUpload bounds an uploaded scenario, as POST /api/drills does.
 const maxUpload = 1 << 20
 
+// maxValidateBody bounds POST /api/web/validate: the YAML and its map files
+// in base64 at their limits, as drill serve's create takes them.
+const maxValidateBody = maxUpload + scenarios.MaxUploadTotal/3*4 + 64<<10
+
 // problem is one line-numbered problem of an uploaded scenario.
 type problem struct {
 	Line     int    `json:"line"`
@@ -116,15 +120,18 @@ type problem struct {
 }
 
 // validate answers POST /api/web/validate {"name": "mine.yaml", "source":
-// YAML} with {"ok", "problems", "title", "injects"}: the checks drill
-// validate and drill serve's create make, so a trainer sees every problem
-// with its line before creating the drill.
+// YAML, "files": {path: base64}} with {"ok", "problems", "title",
+// "injects", "map_files"}: the checks drill validate and drill serve's
+// create make, so a trainer sees every problem with its line before
+// creating the drill. map_files are the paths the scenario's map: names,
+// under which the console sends the grid files the teacher picked.
 func validate(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		Name   string `json:"name"`
-		Source string `json:"source"`
+		Name   string            `json:"name"`
+		Source string            `json:"source"`
+		Files  map[string][]byte `json:"files"`
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxUpload+4096))
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxValidateBody))
 	if err := dec.Decode(&req); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad request: " + err.Error()})
 		return
@@ -138,9 +145,23 @@ func validate(w http.ResponseWriter, r *http.Request) {
 		Problems []problem `json:"problems"`
 		Title    *text     `json:"title,omitempty"`
 		Injects  []string  `json:"injects,omitempty"`
+		MapFiles []string  `json:"map_files"`
 	}
-	out := resp{Problems: []problem{}}
-	l, err := scenarios.LoadSource(name, []byte(req.Source))
+	out := resp{Problems: []problem{}, MapFiles: []string{}}
+	var l *scenarios.Loaded
+	var err error
+	if len(req.Files) == 0 && scenarios.CheckUploadName(name) != "" {
+		l, err = scenarios.LoadSource(name, []byte(req.Source)) // a YAML on a built-in map, any name
+	} else {
+		var ps scenarios.Problems
+		l, ps = scenarios.CheckUpload(name, []byte(req.Source), req.Files)
+		if l != nil {
+			for _, f := range l.MapFiles() {
+				out.MapFiles = append(out.MapFiles, f.Path)
+			}
+		}
+		err = ps.Err()
+	}
 	var ps scenarios.Problems
 	switch {
 	case err == nil:
