@@ -16,3 +16,6 @@ await esbuild.build({ ...common, entryPoints: ['src/play.js', 'src/console.js'],
 // tests inject before the page runs: it installs an emulated Quest 3 as
 // navigator.xr and leaves the device at window.__xrDevice.
 await esbuild.build({ ...common, format: 'iife', entryPoints: ['test/iwer-entry.js'], outfile: `${testOut}/iwer.js` });
+// The same runtime as an Apple Vision Pro: no controllers, gaze-and-pinch
+// (transient-pointer) input scripted as Safari does it (the entry says how).
+await esbuild.build({ ...common, format: 'iife', entryPoints: ['test/iwer-visionpro-entry.js'], outfile: `${testOut}/iwer-visionpro.js` });

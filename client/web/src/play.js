@@ -10,6 +10,7 @@ import { Connection, ROLE } from './net.js';
 import { S, bi, lang, pick, LEVEL_COLOURS } from './i18n.js';
 import { DrillScene, panel } from './scene.js';
 import { packQuat } from './wire.js';
+import { trackSelectRays, rayFromPose, inputHintKind, inputHint, AT_START } from './xrinput.js';
 
 const $ = (id) => document.getElementById(id);
 const EYE = 1.6;
@@ -214,7 +215,13 @@ function xrControllers() {
     const c = renderer.xr.getController(i);
     const line = new THREE.Line(new THREE.BufferGeometry().setFromPoints([new THREE.Vector3(), new THREE.Vector3(0, 0, -5)]), new THREE.LineBasicMaterial({ color: 0x66ccff }));
     c.add(line);
-    c.addEventListener('connected', (e) => { c.userData.source = e.data; });
+    c.addEventListener('connected', (e) => {
+      c.userData.source = e.data;
+      // Vision Pro shows no ray for gaze-and-pinch (where the eyes look is
+      // private until the pinch), and a gaze cursor's ray would sit on the
+      // eyes: no line for either.
+      line.visible = !AT_START.has(e.data.targetRayMode);
+    });
     c.addEventListener('disconnected', () => { c.userData.source = null; });
     rig.add(c);
     controllers.push(c);
@@ -223,20 +230,24 @@ function xrControllers() {
   }
 }
 
-// onXRSelect casts the ray of the input source that selected (trigger,
-// pinch, gaze-and-pinch) from its pose in the event's own frame: the
-// controller objects' matrices are only as fresh as the last rendered
-// frame, which on a slow device may be before the hand moved.
-function onXRSelect(ev) {
-  const pose = ev.frame.getPose(ev.inputSource.targetRaySpace, renderer.xr.getReferenceSpace());
-  if (!pose) return;
-  const { position: p, orientation: o } = pose.transform;
-  const ray = new THREE.Raycaster();
-  ray.ray.origin.set(p.x, p.y, p.z).add(rig.position);
-  ray.ray.direction.set(0, 0, -1).applyQuaternion(tmpQ.set(o.x, o.y, o.z, o.w));
+// xrRayAt casts an input source's ray from its pose in a given frame (an
+// event's own frame: the controller objects' matrices are only as fresh as
+// the last rendered frame, which on a slow device may be before the hand
+// moved), or null when the source has no pose there.
+function xrRayAt(frame, source) {
+  const pose = frame.getPose(source.targetRaySpace, renderer.xr.getReferenceSpace());
+  return pose ? rayFromPose(pose, rig.position) : null;
+}
+
+// onXRSelect acts along the ray of the input source that selected (trigger,
+// pinch; for Vision Pro's gaze-and-pinch and a gaze cursor the ray at
+// selectstart — src/xrinput.js).
+function onXRSelect(ev, rayOf) {
+  const ray = rayOf(ev);
+  if (!ray) return;
   state.xrSelects = (state.xrSelects || 0) + 1;
   // The last select's ray (world coordinates), for tests and debugging.
-  state.lastRay = { from: ray.ray.origin.toArray().map((v) => +v.toFixed(2)), dir: ray.ray.direction.toArray().map((v) => +v.toFixed(2)), mode: ev.inputSource.targetRayMode, hand: !!ev.inputSource.hand };
+  state.lastRay = { from: ray.ray.origin.toArray().map((v) => +v.toFixed(2)), dir: ray.ray.direction.toArray().map((v) => +v.toFixed(2)), mode: ev.inputSource.targetRayMode, hand: !!ev.inputSource.hand, feet: +rig.position.y.toFixed(2) };
   pickWith(ray, true);
 }
 
@@ -255,6 +266,7 @@ function pickWith(ray, teleport = false) {
     if (g) {
       const p = ds.world.worldToLocal(g.point.clone());
       walkTarget = { x: p.x, z: p.z };
+      state.teleportTarget = { x: +p.x.toFixed(2), z: +p.z.toFixed(2) }; // for tests: where the last teleport aims
       state.teleports = (state.teleports || 0) + 1;
     }
   }
@@ -276,7 +288,10 @@ function setupXRButtons() {
   for (const [mode, id, label] of [['immersive-vr', 'enter-vr', S.enterVR], ['immersive-ar', 'enter-ar', S.enterAR]]) {
     const b = $(id);
     b.textContent = label;
-    xr.isSessionSupported(mode).then((ok) => { b.hidden = !ok; }).catch(() => {});
+    xr.isSessionSupported(mode).then((ok) => {
+      b.hidden = !ok;
+      if (ok && mode === 'immersive-vr') note.textContent = S.xrHint; // how to aim: a Vision Pro has no controller
+    }).catch(() => {});
     b.onclick = () => enterXR(mode);
   }
 }
@@ -304,7 +319,12 @@ async function enterXR(mode) {
     ds.scene.fog = null;
   }
   window.__drillXRSession = () => session;
-  session.addEventListener('select', onXRSelect);
+  state.sawTransient = false;
+  const rayOf = trackSelectRays(session, xrRayAt);
+  session.addEventListener('select', (ev) => onXRSelect(ev, rayOf));
+  session.addEventListener('inputsourceschange', (ev) => {
+    if (ev.added.some((s) => s.targetRayMode === 'transient-pointer')) state.sawTransient = true;
+  });
   session.addEventListener('end', () => {
     state.xr = null;
     state.tabletopSpan = 0;
@@ -455,7 +475,14 @@ function showPrompt(p) {
   if (promptGroup) ds.scene.remove(promptGroup);
   promptMeshes.length = 0;
   promptGroup = new THREE.Group();
-  const q = panel([pick(p.question)], { width: 1.2, background: 'rgba(10,30,60,0.92)' });
+  // In a headset the question says how to answer (no page buttons there).
+  const lines = [pick(p.question)];
+  const session = renderer?.xr.isPresenting ? renderer.xr.getSession() : null;
+  if (session) {
+    state.xrHint = inputHintKind(session.inputSources, state.sawTransient);
+    lines.push(inputHint(state.xrHint, lang));
+  }
+  const q = panel(lines, { width: 1.2, background: 'rgba(10,30,60,0.92)' });
   promptGroup.add(q);
   let y = -q.userData.height / 2 - 0.05;
   for (const o of p.options) {
@@ -503,6 +530,17 @@ window.__drillPromptTargets = () => promptMeshes.map((m) => {
   m.getWorldPosition(v);
   return { id: m.userData.option.id, x: v.x, y: v.y, z: v.z, rig: { x: rig.position.x, y: rig.position.y, z: rig.position.z } };
 });
+
+// __drillGroundHit gives tests (and nothing else) where a ray from a point
+// relative to the participant's feet meets the terrain, in map metres
+// ({x east, z south}), or null: where a gaze on the ground should send them.
+window.__drillGroundHit = (from, dir) => {
+  const r = new THREE.Raycaster(new THREE.Vector3(from.x, from.y, from.z).add(rig.position), new THREE.Vector3(dir.x, dir.y, dir.z).normalize());
+  const g = r.intersectObject(ds.terrain, false)[0];
+  if (!g) return null;
+  const p = ds.world.worldToLocal(g.point.clone());
+  return { x: p.x, z: p.z };
+};
 
 // __drillScreenOf gives tests the page coordinates of an object's box, to
 // click it as a person would.

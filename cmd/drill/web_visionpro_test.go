@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/rescuedrill/rescuedrill/engine"
+	"github.com/rescuedrill/rescuedrill/server"
+)
+
+// TestWebVisionProGazeAndPinch is the headset path on an emulated Apple
+// Vision Pro: no controllers, no thumbstick, no gamepad — input only as
+// Safari's transient-pointer sources that exist for the length of a pinch,
+// whose ray is the gaze at selectstart and then follows the hand
+// (client/web/test/iwer-visionpro-entry.js scripts this on IWER, which has
+// no Vision Pro profile). The page joins a flood drill over WebTransport,
+// enters immersive-vr, teleports by a pinch while looking at the ground
+// 5 m east (the server moves the participant there), and answers the
+// q_orange prompt by looking at the "stairs" option and pinching; the
+// drill's applied inputs hold the answer. The hand moves during each
+// pinch so that a page taking the ray at the release instead of at
+// selectstart would aim 25° low from the hand: it would teleport a metre
+// or two ahead instead of 5 m, and hit the ground instead of the option.
+func TestWebVisionProGazeAndPinch(t *testing.T) {
+	ds, base := webServer(t)
+	ctx := browser(t, ds)
+	emu, err := os.ReadFile(filepath.Join("..", "..", "client", "web", "testdata", "iwer-visionpro.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _, err := ds.reg.Create(context.Background(), server.CreateRequest{Scenario: "flood", Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := fmt.Sprintf("%s/play?code=%s&name=Mei&lang=en&autojoin=1&xrscale=0.25", base, e.Code)
+	if err := chromedp.Do(ctx,
+		func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: string(emu)})
+			return chromedp.Void{}, err
+		},
+		chromedp.Navigate(url),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the Welcome", `window.__drill.joined === true && window.__drill.slot === 0`)
+	waitJS(t, ctx, "the scene and snapshots", `window.__drill.sceneReady === true && window.__drill.snapshots > 0`)
+	// The page tells a Vision Pro user how to aim, in both languages.
+	waitJS(t, ctx, "the VR button and its input hint", `!document.getElementById('enter-vr').hidden && document.getElementById('xr-note').textContent.includes('look and pinch') && document.getElementById('xr-note').textContent.includes('注视并捏合')`)
+	if err := e.Drill.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "phase running", `window.__drill.phase === 1`)
+	waitJS(t, ctx, "snapshots while running", `window.__drill.snapshots > 5 && window.__drill.tick > 0`)
+
+	evalJS(t, ctx, `document.getElementById('enter-vr').click()`)
+	waitJS(t, ctx, "immersive-vr", `window.__drill.xr === 'immersive-vr'`)
+	waitFrames(t, ctx, 3)
+	// A Vision Pro has no input source until a pinch.
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__drillXRSession().inputSources.length`)); err != nil || n != 0 {
+		t.Fatalf("%d input sources before any pinch (%v), want none", n, err)
+	}
+
+	// Teleport: look at the ground about 5 m east (the eyes 1.6 m over
+	// the feet) and pinch; the participant walks by itself to where the
+	// gaze meets the terrain.
+	type point struct{ X, Z float64 }
+	const gaze = `{ x: 5, y: -window.__xrDevice.position.y, z: 0 }`
+	x0, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__drill.self.x`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := chromedp.Run(ctx, chromedp.Evaluate[point](`window.__drillGroundHit(window.__xrDevice.position, `+gaze+`)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := want.X - float64(x0)/64; d < 3 {
+		t.Fatalf("the gaze meets the ground %.2f m east, want a walk of a few metres", d)
+	}
+	pinch(t, ctx, `window.__visionPro.pinch(`+gaze+`)`)
+	waitJS(t, ctx, "a teleport target on the ground", `window.__drill.teleports === 1`)
+	checkPinchRay(t, ctx)
+	waitJS(t, ctx, "the walk to the target", `!window.__drill.walking`)
+	waitStill(t, ctx)
+	// The page aims the walk where the gaze met the ground (a ray taken
+	// at the release, from the hand 25° lower, would aim a metre ahead).
+	aim, err := chromedp.Run(ctx, chromedp.Evaluate[point](`window.__drill.teleportTarget`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := math.Hypot(aim.X-want.X, aim.Z-want.Z); d > 0.3 {
+		t.Errorf("the pinch on the ground aims the walk at (%.2f, %.2f), %.2f m from where the gaze met it (%.2f, %.2f)", aim.X, aim.Z, d, want.X, want.Z)
+	}
+	// The server moved the participant there. (Under load the page's
+	// stop reaches the server seconds late — its datagrams queue — so the
+	// participant may walk past the target: only the distance east is
+	// checked here.)
+	x1, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__drill.self.x`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := float64(x1-x0) / 64; d < want.X-float64(x0)/64-0.6 {
+		t.Errorf("the participant walked %.2f m east towards a target %.2f m east", d, want.X-float64(x0)/64)
+	}
+	app, err := e.Drill.InputsSince(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moves := 0
+	for _, in := range app.Inputs {
+		if in.Participant == 0 && in.Kind == engine.InputMove && in.MoveX > 900 {
+			moves++
+		}
+	}
+	if moves == 0 {
+		t.Errorf("the drill applied no move east from the teleport")
+	}
+
+	// Answer a prompt: look at the "stairs" option of the world-locked
+	// panel and pinch.
+	if err := e.Drill.Inject(context.Background(), "q_orange"); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the prompt panel", `window.__drill.prompt?.inject === 'q_orange' && window.__drillPromptTargets().length === 3`)
+	waitJS(t, ctx, "the panel near the participant", nearPanel)
+	if hint, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.__drill.xrHint`)); err != nil || hint != "look" {
+		t.Errorf("the prompt panel's input hint is %q (%v), want look (look and pinch)", hint, err)
+	}
+	waitFrames(t, ctx, 2)
+	screenshot(t, ctx, "web-headset-visionpro-prompt") // the panel with its "look and pinch" line
+	pinch(t, ctx, `(() => {
+	  const tg = window.__drillPromptTargets().find((o) => o.id === 'stairs'), eyes = window.__xrDevice.position;
+	  window.__visionPro.pinch({ x: tg.x - tg.rig.x - eyes.x, y: tg.y - tg.rig.y - eyes.y, z: tg.z - tg.rig.z - eyes.z });
+	})()`)
+	waitJS(t, ctx, "the answer's ChoiceAck", `window.__drill.acks.some((a) => a.kind === 'answer' && a.target === 'stairs' && a.result === 0)`)
+	checkPinchRay(t, ctx)
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__drill.teleports`)); err != nil || n != 1 {
+		t.Errorf("%d teleports after the answer's pinch (%v), want still 1", n, err)
+	}
+	screenshot(t, ctx, "web-headset-visionpro")
+
+	app, err = e.Drill.InputsSince(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, in := range app.Inputs {
+		found = found || (in.Kind == engine.InputAnswer && in.Action == "q_orange" && in.Target == "stairs" && in.Participant == 0)
+	}
+	if !found {
+		t.Errorf("the drill's applied inputs have no answer q_orange/stairs from slot 0: %+v", app.Inputs)
+	}
+}
+
+// pinch runs the JavaScript that starts a pinch and waits, frame by frame
+// as Safari delivers them, for the source to be added, pressed (the gaze
+// ray at selectstart), moved with the hand for a frame, released (select,
+// selectend) and removed.
+func pinch(t *testing.T, ctx context.Context, start string) {
+	t.Helper()
+	evalJS(t, ctx, `window.__visionPro.log.length = 0`)
+	evalJS(t, ctx, start)
+	waitJS(t, ctx, "the pinch held", `window.__visionPro.phase === 'held'`)
+	waitFrames(t, ctx, 2) // the ray has followed the hand away from the gaze
+	evalJS(t, ctx, `window.__visionPro.release()`)
+	waitJS(t, ctx, "the pinch released and its source removed", `window.__visionPro.phase === 'idle' && window.__visionPro.log.at(-1) === 'removed'`)
+	waitFrames(t, ctx, 2)
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.__visionPro.log.join(' ')`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "added selectstart select selectend removed"; got != want {
+		t.Errorf("the pinch's events: %q, want %q", got, want)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__drillXRSession().inputSources.length`)); err != nil || n != 0 {
+		t.Errorf("%d input sources after the pinch (%v), want none", n, err)
+	}
+}
+
+// checkPinchRay checks that the page's last select acted along a
+// transient pointer's ray from the eyes (1.6 m over the feet), not from
+// the hand half a metre lower.
+func checkPinchRay(t *testing.T, ctx context.Context) {
+	t.Helper()
+	type ray struct {
+		From []float64
+		Mode string
+		Feet float64
+	}
+	r, err := chromedp.Run(ctx, chromedp.Evaluate[ray](`window.__drill.lastRay`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Mode != "transient-pointer" || len(r.From) != 3 {
+		t.Fatalf("the last select's ray: %+v, want a transient pointer's", r)
+	}
+	if h := r.From[1] - r.Feet; h < 1.5 || h > 1.7 {
+		t.Errorf("the pinch's ray starts %.2f m over the feet, want the eyes' 1.6 m", h)
+	}
+}
+
+// waitStill waits until the participant's position in the snapshots stays
+// put while 1.5 s of drill ticks go by (the page's clock is no guide: a
+// slowly rendering page decodes snapshots in bursts).
+func waitStill(t *testing.T, ctx context.Context) {
+	t.Helper()
+	for pos, since, deadline := "", 0, time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		type probe struct {
+			Pos  string
+			Tick int
+		}
+		p, err := chromedp.Run(ctx, chromedp.Evaluate[probe](`({pos: window.__drill.self.x + ',' + window.__drill.self.y, tick: window.__drill.tick})`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Pos != pos {
+			pos, since = p.Pos, p.Tick
+		} else if p.Tick-since >= 30 {
+			if strings.Contains(pos, "undefined") {
+				t.Fatalf("no position for the participant: %s", pos)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the participant never stops: at %s", pos)
+		}
+	}
+}
