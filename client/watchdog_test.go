@@ -84,7 +84,7 @@ func TestWatchdogQuietDrillIsNotDead(t *testing.T) {
 	// not t.Parallel: startServer sets an environment variable
 	s := startServer(t)
 	e, fac := s.drill(t)
-	const dead = 2 * time.Second
+	const dead = 3 * time.Second
 	var recs [3]recorder
 	clients := []*Client{
 		s.dial(t, Options{JoinCode: e.Code, Name: "lobby-dgram", Datagrams: true, DeadAfter: dead, OnEvent: recs[0].on}),
@@ -101,7 +101,7 @@ func TestWatchdogQuietDrillIsNotDead(t *testing.T) {
 			}
 		}
 	}
-	time.Sleep(2 * dead) // lobby: nothing but Pongs comes
+	time.Sleep(dead * 3 / 2) // lobby: nothing but Pongs comes
 	check("lobby")
 	ctx := ctx5(t)
 	if _, err := f.Start(ctx); err != nil {
@@ -114,7 +114,7 @@ func TestWatchdogQuietDrillIsNotDead(t *testing.T) {
 		recs[i].wait(t, "paused", func(ev Event) bool { p, ok := ev.(PhaseEvent); return ok && p.Phase == wire.PhasePaused })
 	}
 	before := clients[0].Stats().SnapshotsDecoded
-	time.Sleep(2 * dead)
+	time.Sleep(dead * 3 / 2)
 	check("paused")
 	if got := clients[0].Stats().SnapshotsDecoded; got > before+1 {
 		t.Fatalf("%d snapshots while paused: the pause did not make the drill quiet", got-before)
@@ -142,7 +142,7 @@ func TestWatchdogDeadServer(t *testing.T) {
 		{"stream-paused", false, false},
 	} {
 		px := startProxy(t, s.addr)
-		const dead = 2 * time.Second
+		const dead = 3 * time.Second
 		var rec recorder
 		o := Options{Addr: px.addr(), CertHash: s.hash, JoinCode: e.Code, Name: tc.name, Datagrams: tc.datagrams,
 			DeadAfter: dead, OnEvent: rec.on}
