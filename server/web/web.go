@@ -110,6 +110,7 @@ const maxValidateBody = maxUpload + scenarios.MaxUploadTotal/3*4 + 64<<10
 
 // problem is one line-numbered problem of an uploaded scenario.
 type problem struct {
+	File     string `json:"file"` // the scenario, or the map file the problem is in
 	Line     int    `json:"line"`
 	Col      int    `json:"col"`
 	Path     string `json:"path"`
@@ -176,7 +177,7 @@ func validate(w http.ResponseWriter, r *http.Request) {
 		ps = scenarios.Problems{{File: name, Msg: err.Error()}}
 	}
 	for _, p := range ps {
-		out.Problems = append(out.Problems, problem{Line: p.Line, Col: p.Col, Path: p.Path, Message: p.Msg, Hint: p.Hint,
+		out.Problems = append(out.Problems, problem{File: p.File, Line: p.Line, Col: p.Col, Path: p.Path, Message: p.Msg, Hint: p.Hint,
 			Severity: p.Severity.String(), Text: p.String()})
 	}
 	writeJSON(w, http.StatusOK, out)

@@ -35,11 +35,18 @@ async function init() {
   const showSummary = () => { const s = state.scenarios.find((x) => x.name === $('builtin').value); $('summary').textContent = s ? pick(s.summary) : ''; };
   $('builtin').onchange = showSummary;
   showSummary();
+  // The teacher picks the scenario and, for a drill on their own map, the
+  // grid files it names, together (a multiple-file input works the same on
+  // every browser; folders and zips do not).
   $('file').onchange = async () => {
-    const f = $('file').files[0];
-    if (!f) return;
-    $('yaml').value = await f.text();
-    $('yaml').dataset.name = f.name;
+    const picked = [...$('file').files];
+    const y = picked.find((f) => /\.ya?ml$/i.test(f.name));
+    state.mapFiles = picked.filter((f) => f !== y);
+    if (y) {
+      $('yaml').value = await y.text();
+      $('yaml').dataset.name = y.name;
+    }
+    if (!$('yaml').value) return;
     document.querySelector('input[name=src][value=upload]').checked = true;
     validate();
   };
@@ -64,14 +71,37 @@ const upload = () => document.querySelector('input[name=src]:checked').value ===
 // problem with its line and column.
 async function validate() {
   const name = $('yaml').dataset.name || 'upload.yaml';
-  const r = await fetch('/api/web/validate', { method: 'POST', body: JSON.stringify({ name, source: $('yaml').value }) });
-  const v = await r.json();
+  const body = { name, source: $('yaml').value };
+  const check = async () => (await fetch('/api/web/validate', { method: 'POST', body: JSON.stringify(body) })).json();
+  let v = await check();
+  if (state.mapFiles?.length) {
+    // The server said which paths the scenario's map: names; each picked
+    // file goes under the one with its file name (others under their own
+    // name, which the server refuses by name).
+    body.files = {};
+    for (const f of state.mapFiles) {
+      const p = (v.map_files || []).find((m) => m.split('/').pop() === f.name) || f.name;
+      body.files[p] = await base64(f);
+    }
+    v = await check();
+  }
   state.problems = v;
+  state.upload = body;
   const ul = $('problems');
   ul.replaceChildren();
   if (v.ok && !v.problems.length) ul.append(li(S.noProblems, 'ok'));
-  for (const p of v.problems) ul.append(li(p.line ? `${p.line}:${p.col} ${p.path ? p.path + ': ' : ''}${p.message}${p.hint ? ' — ' + p.hint : ''}` : p.text, p.severity));
+  for (const p of v.problems) {
+    const where = p.file && p.file !== name ? `${p.file}:` : '';
+    ul.append(li(p.line ? `${where}${p.line}:${p.col} ${p.path ? p.path + ': ' : ''}${p.message}${p.hint ? ' — ' + p.hint : ''}` : p.text, p.severity));
+  }
   return v;
+}
+
+async function base64(file) {
+  const b = new Uint8Array(await file.arrayBuffer());
+  let s = '';
+  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
+  return btoa(s);
 }
 
 function li(text, cls = '') { const e = document.createElement('li'); e.textContent = text; e.className = cls; return e; }
@@ -82,7 +112,7 @@ async function create() {
   if (upload()) {
     const v = await validate();
     if (!v.ok) { $('setup-error').textContent = `${S.problems}: ${v.problems.length}`; return; }
-    body = { scenario: $('yaml').dataset.name || 'upload.yaml', source: $('yaml').value, seed: +$('seed').value || 0 };
+    body = { scenario: $('yaml').dataset.name || 'upload.yaml', source: $('yaml').value, files: state.upload.files, seed: +$('seed').value || 0 };
   } else {
     body = { scenario: $('builtin').value, seed: +$('seed').value || 0 };
   }
