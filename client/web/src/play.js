@@ -531,6 +531,16 @@ window.__drillPromptTargets = () => promptMeshes.map((m) => {
   return { id: m.userData.option.id, x: v.x, y: v.y, z: v.z, rig: { x: rig.position.x, y: rig.position.y, z: rig.position.z } };
 });
 
+// __drillObjectAt gives tests (and nothing else) the world position of an
+// object's box and of the participant's feet, to look at it and pinch.
+window.__drillObjectAt = (id) => {
+  const p = ds.pickables.find((x) => x.object.id === id);
+  if (!p) return null;
+  const v = new THREE.Vector3();
+  p.mesh.getWorldPosition(v);
+  return { x: v.x, y: v.y, z: v.z, rig: { x: rig.position.x, y: rig.position.y, z: rig.position.z } };
+};
+
 // __drillGroundHit gives tests (and nothing else) where a ray from a point
 // relative to the participant's feet meets the terrain, in map metres
 // ({x east, z south}), or null: where a gaze on the ground should send them.
