@@ -15,6 +15,7 @@ type Capturer struct {
 	grid   Grid
 	layers uint8
 	prev   [3]*Field // water, debris, risk
+	riskT  float64   // the landslide model's time of prev[2]
 	cells  []uint16
 	npcs   []Entity // last position each NPC turned at, and its heading
 }
@@ -144,7 +145,11 @@ func (c *Capturer) Capture(w *engine.World, phase Phase) *State {
 		}
 		c.prev[1] = FieldFrom(c.grid, cells, c.prev[1])
 		s.Debris = c.prev[1]
-		c.prev[2] = captureRisk(c.grid, ls, cells, c.prev[2])
+		// FS changes only when the landslide model steps (4 Hz, not every
+		// tick): rescan the cells only then.
+		if c.prev[2] == nil || ls.Time() != c.riskT {
+			c.prev[2], c.riskT = captureRisk(c.grid, ls, cells, c.prev[2]), ls.Time()
+		}
 		s.Risk = c.prev[2]
 	}
 	return s
