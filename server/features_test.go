@@ -34,9 +34,13 @@ func TestRiskLayerToSpectatorsOnly(t *testing.T) {
 		t.Cleanup(func() { c.Close() })
 		return c
 	}
-	spec := dial(client.Options{Name: "teacher", Role: wire.RoleSpectator, RiskLayer: true})
 	plain := dial(client.Options{Name: "old screen", Role: wire.RoleSpectator})
 	pupil := dial(client.Options{Name: "小红", RiskLayer: true})
+	// Nobody has been granted the layer yet: the drill does not compute it.
+	if e.riskWanted.Load() {
+		t.Error("the risk layer is captured before anyone was granted it")
+	}
+	spec := dial(client.Options{Name: "teacher", Role: wire.RoleSpectator, RiskLayer: true})
 
 	if spec.Info().Layers&wire.LayerRisk == 0 || spec.Risk() == nil {
 		t.Fatalf("spectator: layers %b, risk %v", spec.Info().Layers, spec.Risk() != nil)
@@ -49,7 +53,9 @@ func TestRiskLayerToSpectatorsOnly(t *testing.T) {
 	server := func() []uint16 {
 		var cells []uint16
 		err := e.Drill.View(ctx, func(w *engine.World, _ drill.State) error {
-			cells = wire.NewCapturer(w).Capture(w, wire.PhaseRunning).Risk.Cells()
+			c := wire.NewCapturer(w)
+			c.Risk = true
+			cells = c.Capture(w, wire.PhaseRunning).Risk.Cells()
 			return nil
 		})
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rescuedrill/rescuedrill/engine"
@@ -57,7 +58,8 @@ type Entry struct {
 	terrainOnce sync.Once
 	terrain     []byte // the Terrain frame, built once per drill
 	terrainHash uint64
-	xr          xrPoses // headsets' head and hand poses for the snapshots (xrposes.go)
+	xr          xrPoses     // headsets' head and hand poses for the snapshots (xrposes.go)
+	riskWanted  atomic.Bool // a spectator or facilitator asked for the risk layer: capture it
 }
 
 // capture quantises the world for clients; it runs on the drill
@@ -67,6 +69,7 @@ func (e *Entry) capture(w *engine.World, s drill.State) any {
 	if e.capturer == nil {
 		e.capturer = wire.NewCapturer(w)
 	}
+	e.capturer.Risk = e.riskWanted.Load()
 	st := e.capturer.Capture(w, phaseOf(s))
 	st.XR = e.xr.snapshot()
 	return st

@@ -292,6 +292,7 @@ func (ss *session) welcome(ctx context.Context, token string) (*wire.Welcome, []
 		grid, layers := wire.GridOf(world), wire.LayersOf(world)
 		if ss.risk && ss.role != wire.RoleParticipant { // participants keep their bandwidth (§5.8)
 			layers |= wire.RiskLayerOf(world)
+			e.riskWanted.Store(true) // before the capture below: the Welcome has the layer
 		}
 		ss.enc = wire.NewSnapshotEncoder(grid, layers, wire.EncoderConfig{XRSelf: int(ss.slot) + 1})
 		ss.enc.SendXR(ss.xr)

@@ -16,6 +16,11 @@ type Capturer struct {
 	layers uint8
 	prev   [3]*Field // water, debris, risk
 	riskT  float64   // the landslide model's time of prev[2]
+
+	// Risk makes Capture fill State.Risk (a landslide world): set it once
+	// a client asked for the risk layer, so drills nobody watches with it
+	// do not pay for the scan.
+	Risk bool
 	cells  []uint16
 	npcs   []Entity // last position each NPC turned at, and its heading
 }
@@ -147,10 +152,12 @@ func (c *Capturer) Capture(w *engine.World, phase Phase) *State {
 		s.Debris = c.prev[1]
 		// FS changes only when the landslide model steps (4 Hz, not every
 		// tick): rescan the cells only then.
-		if c.prev[2] == nil || ls.Time() != c.riskT {
-			c.prev[2], c.riskT = captureRisk(c.grid, ls, cells, c.prev[2]), ls.Time()
+		if c.Risk {
+			if c.prev[2] == nil || ls.Time() != c.riskT {
+				c.prev[2], c.riskT = captureRisk(c.grid, ls, cells, c.prev[2]), ls.Time()
+			}
+			s.Risk = c.prev[2]
 		}
-		s.Risk = c.prev[2]
 	}
 	return s
 }
