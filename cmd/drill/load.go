@@ -56,7 +56,8 @@ func scenarioFromSource(name string, src []byte) (*loaded, error) {
 // DATA/journals/ID.rdr), else from the replay's own folder (drill run
 // --replay beside the scenario), relative to the scenario as written.
 func scenarioFromReplay(path, name string, src []byte) (*loaded, error) {
-	if len(scenarios.Validate(name, src).MapFiles()) == 0 {
+	refs := scenarios.Validate(name, src).MapFiles()
+	if len(refs) == 0 {
 		return scenarioFromSource(name, src)
 	}
 	var dirs []string
@@ -79,8 +80,13 @@ func scenarioFromReplay(path, name string, src []byte) (*loaded, error) {
 			first = err
 		}
 	}
-	if first == nil {
-		first = fmt.Errorf("the scenario %s is on its own map and its grid files are not beside %s", name, path)
+	var grids []string
+	for _, r := range refs {
+		grids = append(grids, r.Path)
 	}
-	return nil, first
+	err := fmt.Errorf("the scenario %s is on its own map and its grid files (%s) are not beside %s: put them there", name, strings.Join(grids, ", "), path)
+	if first != nil {
+		err = fmt.Errorf("%w\n%v", err, first)
+	}
+	return nil, err
 }

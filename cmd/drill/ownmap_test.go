@@ -326,3 +326,33 @@ func TestOwnMapServed(t *testing.T) {
 		t.Fatalf("report: %v", err)
 	}
 }
+
+// TestOwnMapReplayBeside: a replay of a drill on the trainer's own map
+// (drill run --replay) replays where it was written, beside the grids, and
+// says the grids are missing when copied away from them.
+func TestOwnMapReplayBeside(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	scenario := guideScenario(t, root)
+	if out, errs, code := runCLI(t, "run", scenario, "--bots", "good:1,naive:1", "--replay", "r.rdr"); code != 0 {
+		t.Fatalf("drill run: exit %d\n%s%s", code, out, errs)
+	}
+	if out, errs, code := runCLI(t, "replay", "r.rdr"); code != 0 || !strings.Contains(out, "naive-") {
+		t.Fatalf("drill replay beside the grids: exit %d\n%s%s", code, out, errs)
+	}
+	away := filepath.Join(t.TempDir(), "r.rdr")
+	b, err := os.ReadFile("r.rdr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(away, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, code := runCLI(t, "replay", away); code == 0 || !strings.Contains(errs, "riverside.yaml is on its own map and its grid files (riverside.elev.asc, riverside.landuse.asc) are not beside") {
+		t.Fatalf("drill replay away from the grids: exit %d\n%s", code, errs)
+	}
+}
