@@ -77,6 +77,13 @@ type Buffer struct {
 	tickHz float64
 	delay  float64 // in ticks
 
+	// With the default delay (auto), the delay follows the interval the
+	// server really sends at: a loaded server stretches it without a new
+	// Welcome (docs/server.md, snapshot shedding). A gap seen three times
+	// running is the interval; one longer gap is a lost datagram.
+	auto      bool
+	gap, runs uint64
+
 	base   time.Time // local time origin of the clock estimate
 	offset float64   // server tick ≈ offset + seconds since base × tickHz
 	synced bool
@@ -96,7 +103,23 @@ func NewBuffer(tickHz, snapshotHz int, delay time.Duration) *Buffer {
 	if delay <= 0 {
 		d = DefaultDelaySnapshots * float64(tickHz) / float64(snapshotHz)
 	}
-	return &Buffer{tickHz: float64(tickHz), delay: d}
+	return &Buffer{tickHz: float64(tickHz), delay: d, auto: delay <= 0}
+}
+
+// noteGap follows the snapshot interval (Buffer.auto) from the tick gap
+// between the newest snapshot and the one before.
+func (b *Buffer) noteGap(g uint64) {
+	if !b.auto || g == 0 || float64(g) > b.tickHz {
+		return
+	}
+	if g == b.gap {
+		b.runs++
+	} else {
+		b.gap, b.runs = g, 1
+	}
+	if b.runs >= 3 {
+		b.delay = DefaultDelaySnapshots * float64(g)
+	}
 }
 
 // DelayTicks is the interpolation delay in ticks.
@@ -123,6 +146,9 @@ func (b *Buffer) Push(s *wire.State, now time.Time) {
 	if len(b.frames) == HistorySize {
 		copy(b.frames, b.frames[1:])
 		b.frames = b.frames[:HistorySize-1]
+	}
+	if n := len(b.frames); n > 0 {
+		b.noteGap(s.Tick - b.frames[n-1].tick)
 	}
 	b.frames = append(b.frames, f)
 	b.observe(s.Tick, now)

@@ -197,3 +197,37 @@ func TestRetryable(t *testing.T) {
 		}
 	}
 }
+
+// TestDelayFollowsSnapshotInterval: with the default delay, a server that
+// stretches its snapshot interval (shedding for the load) gets a delay of
+// three of the new intervals once the new gap is seen three times
+// running; a single long gap (a lost datagram) changes nothing, and the
+// delay comes back when the rate does. An explicit delay never moves.
+func TestDelayFollowsSnapshotInterval(t *testing.T) {
+	t.Parallel()
+	t0 := time.Unix(1000, 0)
+	cases := []struct {
+		name  string
+		delay time.Duration
+		ticks []uint64
+		want  float64
+	}{
+		{"full rate", 0, []uint64{1, 2, 3, 4, 5}, 3},
+		{"one lost datagram", 0, []uint64{1, 2, 3, 5, 6, 7}, 3},
+		{"halved twice is not yet thrice", 0, []uint64{1, 2, 3, 5, 7}, 3},
+		{"halved", 0, []uint64{1, 2, 3, 5, 7, 9}, 6},
+		{"quartered", 0, []uint64{2, 4, 6, 10, 14, 18}, 12},
+		{"back to full", 0, []uint64{2, 4, 6, 8, 9, 10, 11}, 3},
+		{"a gap beyond a second is a stall, not a rate", 0, []uint64{1, 30, 59, 88}, 3},
+		{"explicit delay", 200 * time.Millisecond, []uint64{1, 3, 5, 7, 9}, 4},
+	}
+	for _, c := range cases {
+		b := NewBuffer(20, 20, c.delay)
+		for i, tk := range c.ticks {
+			b.Push(state(tk), t0.Add(time.Duration(i)*50*time.Millisecond))
+		}
+		if got := b.DelayTicks(); got != c.want {
+			t.Errorf("%s: delay %v ticks, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -59,6 +59,7 @@ var (
 	descLate         = prometheus.NewDesc("rescuedrill_late_ticks_total", "Ticks whose step took longer than the tick period.", nil, nil)
 	descCaughtUp     = prometheus.NewDesc("rescuedrill_ticks_caught_up_total", "Ticks stepped behind their schedule, in a burst after the drill goroutine waited for a core.", nil, nil)
 	descSlipped      = prometheus.NewDesc("rescuedrill_ticks_slipped_total", "Due ticks given up after a stall longer than the catch-up limit (drill time fell behind).", nil, nil)
+	descShed         = prometheus.NewDesc("rescuedrill_snapshot_interval_multiplier", "How many times the snapshot interval is stretched for the load (1: none; 2, 4 while drills fall behind their tick schedule).", nil, nil)
 	descMaxTick      = prometheus.NewDesc("rescuedrill_tick_max_seconds", "Longest tick of any drill in the registry.", nil, nil)
 	descInputs       = prometheus.NewDesc("rescuedrill_inputs_total", "Inputs applied by all drills.", nil, nil)
 	descRejected     = prometheus.NewDesc("rescuedrill_inputs_rejected_total", "Inputs refused by drills, by reason (queue_full, invalid).", []string{"reason"}, nil)
@@ -85,7 +86,7 @@ type collector struct {
 }
 
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descDrills, descParticipants, descTicks, descLate, descCaughtUp, descSlipped, descMaxTick, descInputs,
+	for _, d := range []*prometheus.Desc{descDrills, descParticipants, descTicks, descLate, descCaughtUp, descSlipped, descShed, descMaxTick, descInputs,
 		descRejected, descSlow, descConns, descRejects, descProtoErrs, descBytesOut, descBytesIn, descOpen, descAccepted,
 		descHandshake, descRefused, descDgramDrops, descCodes, descPoseDrops, descChoiceLimit} {
 		ch <- d
@@ -142,6 +143,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		counter(descBytesIn, c.s.BytesIn.Load())
 		counter(descPoseDrops, c.s.PosesDropped.Load())
 		counter(descChoiceLimit, c.s.ChoicesLimited.Load())
+		gauge(descShed, float64(c.s.snapshotFactor()))
 		for code := wire.Code(1); int(code) < len(c.s.byCode); code++ {
 			// Every named code, so a dashboard sees the series before the first one.
 			if name := code.String(); !strings.HasPrefix(name, "code_") {

@@ -41,6 +41,13 @@ type Server struct {
 	// Events, prompts and warnings still go out at every tick.
 	SnapshotHz int
 
+	// AdaptiveSnapshots lets the server lower every client's snapshot
+	// rate (×½, then ×¼) while the drills cannot keep their tick schedule
+	// and raise it again after a calm (shed.go). Off by default here
+	// (tests count snapshots); drill serve turns it on.
+	AdaptiveSnapshots bool
+	shedFactor        atomic.Int32 // snapshot interval multiplier now (0 or 1: none)
+
 	// Now is the clock of the per-connection rate limits (docs/protocol.md
 	// §8); nil is time.Now. Tests freeze it to make the limits exact.
 	Now func() time.Time
@@ -81,6 +88,16 @@ func (s *Server) now() time.Time {
 func (s *Server) Serve(ctx context.Context, a Acceptor) error {
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	if s.AdaptiveSnapshots {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel() // before wg.Wait: the shed loop ends however Serve does
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.shedLoop(ctx)
+		}()
+	}
 	for {
 		c, err := a.Accept(ctx)
 		if err != nil {
@@ -408,7 +425,7 @@ func (ss *session) forward(ctx context.Context, f drill.Frame) error {
 		}
 	}
 	st, ok := f.Snapshot.(*wire.State)
-	if !ok || f.Tick%uint64(ss.every) != 0 {
+	if !ok || f.Tick%uint64(ss.every*ss.srv.snapshotFactor()) != 0 {
 		return nil
 	}
 	ss.wmu.Lock() // the encoder's baselines move with acks from the readers

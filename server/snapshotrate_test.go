@@ -44,3 +44,39 @@ func TestSnapshotRateCap(t *testing.T) {
 		t.Fatalf("drill at tick %d behind its snapshots %v", e.Drill.Tick(), ticks)
 	}
 }
+
+// TestShedFactorThinsSnapshots: while the shed multiplier is 2 on top of
+// SnapshotHz 10, a 20 Hz drill's client gets a snapshot every fourth tick
+// (5 a second); the Welcome still says 10 (clients go by the intervals
+// they see).
+func TestShedFactorThinsSnapshots(t *testing.T) {
+	ts := startTestServer(t, func(s *Server) { s.SnapshotHz = 10; s.shedFactor.Store(2) })
+	addr, e, fac, hash := ts.addr, ts.e, ts.fac, ts.hash
+	f, _ := dial(t, addr, hash, wire.Hello{Role: wire.RoleFacilitator, JoinCode: e.Code, FacToken: fac})
+	p, w := dial(t, addr, hash, wire.Hello{Role: wire.RoleParticipant, JoinCode: e.Code, Name: "小丽"})
+	if w == nil || w.SnapshotHz != 10 {
+		t.Fatalf("welcome: %+v", w)
+	}
+	watchdog(t, p, 30*time.Second)
+	dec := wire.NewSnapshotDecoder(w.Grid, w.Layers)
+	if _, err := dec.Decode(w.Full); err != nil {
+		t.Fatal(err)
+	}
+	f.send(&wire.Command{Seq: 1, Op: wire.OpStart})
+	var ticks []uint64
+	p.until("six snapshots", func(m wire.Message) bool {
+		if sd, ok := m.(*wire.SnapshotData); ok {
+			st, err := dec.Decode(sd.Data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ticks = append(ticks, st.Tick)
+		}
+		return len(ticks) == 6
+	})
+	for i, tk := range ticks {
+		if tk%4 != 0 || i > 0 && tk <= ticks[i-1] {
+			t.Fatalf("snapshot ticks %v: want multiples of 4 only, increasing", ticks)
+		}
+	}
+}

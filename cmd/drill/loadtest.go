@@ -59,6 +59,7 @@ func cmdLoadtest(args []string, stdout, stderr io.Writer) (int, error) {
 	prompt := fs.String("prompt", "", `inject fired a third into the window so every bot answers (default: the scenario's first prompt; "-" none)`)
 	seed := fs.Uint64("seed", 1, "seed of the first drill (the others +1 each)")
 	snapshotHz := fs.Int("snapshot-hz", 0, "in-process server: most snapshots a second per client (drill serve --snapshot-hz)")
+	fixedRate := fs.Bool("fixed-snapshot-rate", false, "in-process server: never lower the snapshot rate for the load (drill serve --fixed-snapshot-rate)")
 	botsOnly := fs.Bool("bots-only", false, "only the bots: load the drill serve at --server")
 	addr := fs.String("server", "", "host:port of a drill serve (with --bots-only)")
 	certHash := fs.String("cert-hash", "", "SHA-256 of its certificate (hex or base64), as drill serve prints it")
@@ -126,7 +127,7 @@ func cmdLoadtest(args []string, stdout, stderr io.Writer) (int, error) {
 	for _, n := range counts {
 		c := cfg
 		c.Drills = n
-		rep, err := runLoad(ctx, c, *botsOnly, *snapshotHz, log)
+		rep, err := runLoad(ctx, c, *botsOnly, *snapshotHz, *fixedRate, log)
 		if err != nil {
 			if ctx.Err() != nil {
 				// Every request then fails with "context canceled", which
@@ -162,7 +163,7 @@ func cmdLoadtest(args []string, stdout, stderr io.Writer) (int, error) {
 // runLoad runs one load: against cfg.Addr with botsOnly, else against a
 // drill server started here for this run (fresh data directory, tick
 // times recorded exactly).
-func runLoad(ctx context.Context, cfg loadtest.Config, botsOnly bool, snapshotHz int, log *slog.Logger) (*loadtest.Report, error) {
+func runLoad(ctx context.Context, cfg loadtest.Config, botsOnly bool, snapshotHz int, fixedRate bool, log *slog.Logger) (*loadtest.Report, error) {
 	if botsOnly {
 		return loadtest.Run(ctx, cfg)
 	}
@@ -174,7 +175,7 @@ func runLoad(ctx context.Context, cfg loadtest.Config, botsOnly bool, snapshotHz
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ds, err := startServer(sctx, serveOptions{Addr: "127.0.0.1:0", Data: dir, Hosts: []string{"127.0.0.1", "localhost"},
-		MaxDrills: cfg.Drills + 10, SnapshotHz: snapshotHz}, log)
+		MaxDrills: cfg.Drills + 10, SnapshotHz: snapshotHz, FixedSnapshots: fixedRate}, log)
 	if err != nil {
 		return nil, err
 	}

@@ -46,6 +46,9 @@ type serveOptions struct {
 	Speed float64
 	// SnapshotHz caps snapshots per second per client (0: every tick).
 	SnapshotHz int
+	// FixedSnapshots turns off the load-driven snapshot shedding
+	// (server.Server.AdaptiveSnapshots).
+	FixedSnapshots bool
 	// AbandonAfter, ResumeRecovered and ResumeGrace are the policies for
 	// drills nobody comes back to and for recovered drills (serve_idle.go).
 	AbandonAfter    time.Duration
@@ -71,6 +74,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.MaxDrills, "max-drills", 100, "most drills that may be open (not ended) at once")
 	fs.Float64Var(&o.Speed, "speed", 1, "drills tick this many times faster than real time (tests, demonstrations)")
 	fs.IntVar(&o.SnapshotHz, "snapshot-hz", 0, "most snapshots a second per client (0: one per tick; 10 halves the per-client work for many large classes)")
+	fs.BoolVar(&o.FixedSnapshots, "fixed-snapshot-rate", false, "never lower the snapshot rate when the machine cannot keep up (by default it halves, then quarters, while drills fall behind their tick schedule)")
 	fs.DurationVar(&o.AbandonAfter, "abandon-after", 12*time.Hour, "end a drill nobody is connected to that stayed in the lobby or paused this long, as abandoned (0: never)")
 	fs.IntVar(&o.ResumeRecovered, "resume-recovered", 0, "resume a recovered drill by itself once this % of its participants rejoined (0: the facilitator resumes it)")
 	fs.DurationVar(&o.ResumeGrace, "resume-grace", 0, "resume a recovered drill this long after its first participant rejoined, however many are back (0: off)")
@@ -153,7 +157,7 @@ func startServer(ctx context.Context, o serveOptions, log *slog.Logger) (_ *dril
 	}
 	ds.rec = &server.Recorder{Store: ds.st, Reg: ds.reg, Clock: clock, Log: log}
 	ds.rec.Attach()
-	ds.srv = &server.Server{Reg: ds.reg, Log: log, SnapshotHz: o.SnapshotHz}
+	ds.srv = &server.Server{Reg: ds.reg, Log: log, SnapshotHz: o.SnapshotHz, AdaptiveSnapshots: !o.FixedSnapshots && o.Speed == 1}
 	var listening atomic.Pointer[transport.Server] // scrapes may come before Listen returns
 	ds.met = server.NewMetrics(ds.reg, ds.srv, func() transport.Stats {
 		if ln := listening.Load(); ln != nil {

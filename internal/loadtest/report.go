@@ -54,9 +54,12 @@ type Report struct {
 	Prompt        string  `json:"prompt"`
 	PromptFailed  int     `json:"prompt_failed"`   // drills whose facilitator could not fire it
 	SnapsPerSec   float64 `json:"snapshots_per_s"` // decoded, per participant
-	Skipped       uint64  `json:"snapshots_skipped"`
-	DecodeErrors  uint64  `json:"decode_errors"`
-	Reconnects    uint64  `json:"reconnects"` // bots whose connection dropped and came back in the window
+	// ShedMultiplier is the server's snapshot interval multiplier at the
+	// window's end (1: full rate; 2, 4: shedding for the load).
+	ShedMultiplier float64 `json:"snapshot_interval_multiplier"`
+	Skipped        uint64  `json:"snapshots_skipped"`
+	DecodeErrors   uint64  `json:"decode_errors"`
+	Reconnects     uint64  `json:"reconnects"` // bots whose connection dropped and came back in the window
 
 	Server struct {
 		DatagramsDropped  float64 `json:"datagrams_dropped"`
@@ -166,6 +169,7 @@ func buildReport(cfg Config, w *window) *Report {
 	r.Echo, r.EchoLost = distOf(w.echo), w.lost
 	r.Answer, r.AnswerRefused = distOf(w.answers), w.refused
 	r.SnapsPerSec, r.Skipped, r.DecodeErrors = round1(w.snapsPerSec), w.skipped, w.decErr
+	r.ShedMultiplier = max(1, w.after["rescuedrill_snapshot_interval_multiplier"])
 	r.Reconnects = w.reconnects
 	r.PromptFailed = w.promptFailed
 	r.EndedEarly = w.endedEarly
@@ -230,6 +234,9 @@ func (r *Report) WriteText(w io.Writer) {
 		r.Answer.N, orNone(r.Prompt), r.Answer.P50, r.Answer.P99, r.Answer.Max, r.AnswerRefused)
 	fmt.Fprintf(tw, "snapshots 快照 per participant\t%.1f /s decoded (skipped %d, errors %d; reconnects 重连 %d)\t\t\n",
 		r.SnapsPerSec, r.Skipped, r.DecodeErrors, r.Reconnects)
+	if r.ShedMultiplier > 1 {
+		fmt.Fprintf(tw, "  snapshot interval ×%.0f for the load 快照间隔因负载放大 (server's shedding at the window's end)\t\t\t\n", r.ShedMultiplier)
+	}
 	fmt.Fprintf(tw, "server drops 服务器丢弃\tdatagrams %.0f, frames %.0f, inputs %.0f, protocol errors %.0f\t\t\n",
 		r.Server.DatagramsDropped, r.Server.FramesDropped, r.Server.InputsRejected, r.Server.ProtocolErrors)
 	fmt.Fprintf(tw, "CPU: server process 服务器进程 / this process 本进程\t%.1f s (%.2f cores) / %.1f s\t\t\n",

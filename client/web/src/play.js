@@ -143,6 +143,7 @@ function onSnapshot(s) {
   state.tick = s.tick;
   state.warnings = s.warnings;
   if (s.phase !== state.phase) setPhase(s.phase);
+  noteGap(s.tick);
   snaps.push({ tick: s.tick, at: performance.now(), participants: s.participants, npcs: s.npcs, xr: s.xr });
   state.peerXR = s.xr.size; // classmates whose headsets send their head (protocol §5.8)
   while (snaps.length > 8) snaps.shift();
@@ -155,13 +156,26 @@ function onSnapshot(s) {
   $('tick').textContent = `${S.tick} ${s.tick}`;
 }
 
+// seenGap follows the snapshot interval the server really sends at: a
+// loaded server stretches it (docs/server.md, snapshot shedding) without a
+// new Welcome. A gap in ticks seen three times running is the interval; a
+// single longer gap is a lost datagram.
+const seenGap = { gap: 0, runs: 0, ticks: 0 };
+function noteGap(tick) {
+  const last = snaps.length ? snaps[snaps.length - 1].tick : 0;
+  if (!last || tick <= last) return;
+  const g = tick - last;
+  if (g === seenGap.gap) seenGap.runs++; else { seenGap.gap = g; seenGap.runs = 1; }
+  if (seenGap.runs >= 3 && g <= (state.tickHz || 20)) seenGap.ticks = g;
+}
+
 // interpolated returns entities at the render time: two snapshot intervals
 // behind the newest (docs/protocol.md §10), lerped between the snapshots
 // around it.
 function interpolated() {
   if (!snaps.length) return null;
   const newest = snaps[snaps.length - 1];
-  const interval = 1000 / (state.snapshotHz || 20);
+  const interval = seenGap.ticks ? 1000 * seenGap.ticks / (state.tickHz || 20) : 1000 / (state.snapshotHz || 20);
   const t = performance.now() - 2 * interval;
   let a = snaps[0], b = newest;
   for (let i = 0; i + 1 < snaps.length; i++) if (snaps[i].at <= t && snaps[i + 1].at >= t) { a = snaps[i]; b = snaps[i + 1]; break; }
