@@ -282,6 +282,8 @@ func Build(d *Drill) []Statement {
 			}
 			add(VerbResponded, obj, &Result{Response: dec.Choice, Success: ptr(dec.OK)}, ctx(true), dec.Tick)
 		}
+		// The attempt's duration is drill time, joining to the end: ticks, so
+		// a facilitator's pauses are not in it (docs/reports.md).
 		dur := Duration(float64(d.EndTick-min(p.Joined, d.EndTick)) / float64(d.TickHz))
 		score := &Score{Scaled: ptr(float64(p.Score) / 100), Raw: ptr(float64(p.Score)), Min: ptr(0.0), Max: ptr(100.0)}
 		add(VerbCompleted, scenario, &Result{Score: score, Completion: ptr(true), Duration: dur, Response: p.Outcome}, ctx(false), d.EndTick)
