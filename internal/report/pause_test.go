@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -121,15 +122,18 @@ func collectFor(t *testing.T, l *replay.Log, start time.Time) *report.Data {
 
 // exports makes the xAPI statements and the CAP alerts as drill xapi and
 // drill cap do, and returns their times by what they are.
-func exports(t *testing.T, d *report.Data) (xapiTimes map[string]time.Time, capSent map[string]time.Time) {
+func exports(t *testing.T, d *report.Data) (xapiTimes map[string]time.Time, capSent map[string]time.Time, durations map[string]string) {
 	t.Helper()
 	xd := &xapi.Drill{Key: "paused", Scenario: "heat", Title: d.Title, Start: d.Start, Times: d.Times, TickHz: d.TickHz,
 		EndTick: d.Ticks, HomePage: "https://school.example", ActivityBase: "https://school.example/drill", Mastery: 80}
 	for _, p := range d.Participants {
 		xd.Participants = append(xd.Participants, xapi.Participant{Slot: p.ID, Joined: p.Joined, Score: p.Score, Outcome: p.Outcome})
 	}
-	xapiTimes = map[string]time.Time{}
+	xapiTimes, durations = map[string]time.Time{}, map[string]string{}
 	for _, s := range xapi.Build(xd) {
+		if s.Result != nil && s.Result.Duration != "" {
+			durations[s.Actor.Account.Name+" "+s.Verb.ID] = s.Result.Duration
+		}
 		ts, err := time.Parse(time.RFC3339Nano, s.Timestamp)
 		if err != nil {
 			t.Fatalf("statement timestamp %q: %v", s.Timestamp, err)
@@ -161,7 +165,7 @@ func exports(t *testing.T, d *report.Data) (xapiTimes map[string]time.Time, capS
 			t.Fatalf("alert %d: %v", i, err)
 		}
 	}
-	return xapiTimes, capSent
+	return xapiTimes, capSent, durations
 }
 
 // TestTimesAfterPause: the same drill served twice, once paused for 90 s
@@ -179,8 +183,11 @@ func TestTimesAfterPause(t *testing.T) {
 	if !paused.Start.Equal(pauseT0) || paused.Times.Paused() != pause {
 		t.Fatalf("start %v (want the journal's %v), paused %v", paused.Start, pauseT0, paused.Times.Paused())
 	}
-	xs, cs := exports(t, straight)
-	xp, cp := exports(t, paused)
+	xs, cs, ds := exports(t, straight)
+	xp, cp, dp := exports(t, paused)
+	if len(ds) == 0 || !reflect.DeepEqual(ds, dp) {
+		t.Errorf("xAPI durations (drill time) changed by the pause:\n %v\n %v", ds, dp)
+	}
 	if len(xs) != len(xp) || len(xs) < 6 {
 		t.Fatalf("statements: %d vs %d", len(xs), len(xp))
 	}
@@ -230,7 +237,7 @@ func TestOldJournalTimes(t *testing.T) {
 	if !d.Start.Equal(start) {
 		t.Fatalf("start %v, want the store's %v", d.Start, start)
 	}
-	_, cs := exports(t, d)
+	_, cs, _ := exports(t, d)
 	if want := start.Add(pauseTick * 50 * time.Millisecond); !cs["high_temp red"].Equal(want) {
 		t.Fatalf("CAP sent %v, want start + drill time %v", cs["high_temp red"], want)
 	}
