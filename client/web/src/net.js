@@ -141,8 +141,28 @@ export class Connection {
       heading: ((Math.round(p.heading || 0) % 36000) + 36000) % 36000, run: !!p.run, head: p.head || null, hands: p.hands || null };
     const b = wire.encodeMessage(m);
     const max = this.wt.datagrams.maxDatagramSize || 1200;
-    if (b.length <= max) this.dgWriter.write(b).catch(() => {});
+    if (b.length <= max) this.sendDatagram(b);
     else this.sendMsg(m).catch(() => {});
+  }
+
+  // sendDatagram writes a pose datagram, or keeps it as the next one while
+  // the previous write is in flight (a newer pose replaces it): a pose
+  // supersedes the ones before it, so none should wait behind another.
+  // Chromium hands datagrams to its network process one at a time, each
+  // after a task on the page's main thread; a page whose main thread is
+  // busy rendering (a headset, software WebGL) drains that queue slower
+  // than it fills it — in the Vision Pro browser test 40 old "walk" poses
+  // queued and the stop reached the server 10 s late (a teleport overshot
+  // its target by 15 m).
+  sendDatagram(b) {
+    if (this.dgBusy) { this.dgNext = b; return; }
+    this.dgBusy = true;
+    this.dgWriter.write(b).catch(() => {}).finally(() => {
+      this.dgBusy = false;
+      const next = this.dgNext;
+      this.dgNext = null;
+      if (next && !this.closed) this.sendDatagram(next);
+    });
   }
 
   // choice sends an act (kind 1) or an answer (kind 2) and resolves with
