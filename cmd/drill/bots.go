@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 
@@ -56,6 +57,9 @@ func cmdBots(args []string, stdout, stderr io.Writer) error {
 	}
 	res, err := netbot.Run(ctx, netbot.Options{Addr: *addr, TLS: tlsConf, JoinCode: *code, Policy: *policy,
 		Count: *count, Seed: *seed, Name: *name, MapFiles: mapFiles})
+	if err != nil && *scenario == "" && strings.Contains(err.Error(), "cannot read map file") {
+		err = fmt.Errorf("%w\nthe drill is on the trainer's own map: give --scenario FILE.yaml, the scenario with its grid files beside it · 自制地图的演练：用 --scenario 指定脚本文件", err)
+	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SLOT\tNAME\tSCORE\tOUTCOME")
 	for _, r := range res {

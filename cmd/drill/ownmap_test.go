@@ -356,3 +356,26 @@ func TestOwnMapReplayBeside(t *testing.T) {
 		t.Fatalf("drill replay away from the grids: exit %d\n%s", code, errs)
 	}
 }
+
+// TestOwnMapBotsNeedTheMap: drill bots joining a drill on the trainer's
+// own map without --scenario cannot build their mirror and say what to give.
+func TestOwnMapBotsNeedTheMap(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("QUIC_GO_DISABLE_RECEIVE_BUFFER_WARNING", "true")
+	t.Chdir(t.TempDir())
+	scenario := guideScenario(t, root)
+	ds := inProcessServer(t, t.TempDir())
+	common := []string{"--server", ds.ln.Addr().String(), "--cert-hash", hex.EncodeToString(ds.hash[:])}
+	out, errs, code := runCLI(t, append([]string{"facilitate", "create", "--scenario", scenario, "--json"}, common...)...)
+	var cr createResponse
+	if code != 0 || json.Unmarshal([]byte(out), &cr) != nil {
+		t.Fatalf("create: %d %s %s", code, out, errs)
+	}
+	if _, errs, code := runCLI(t, append([]string{"bots", "--join", cr.JoinCode, "--count", "1"}, common...)...); code == 0 ||
+		!strings.Contains(errs, "cannot read map file riverside.elev.asc") || !strings.Contains(errs, "give --scenario FILE.yaml") {
+		t.Fatalf("bots without the map: exit %d\n%s", code, errs)
+	}
+}
