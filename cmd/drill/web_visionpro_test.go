@@ -45,7 +45,14 @@ func TestWebVisionProGazeAndPinch(t *testing.T) {
 	url := fmt.Sprintf("%s/play?code=%s&name=Mei&lang=en&autojoin=1&xrscale=0.25", base, e.Code)
 	if err := chromedp.Do(ctx,
 		func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-			_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: string(emu)})
+			// Every uncaught error and console.error of the page (IWER
+			// reports an exception in an XR frame callback that way):
+			// none may happen when a source comes and goes.
+			_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: pageErrors})
+			if err != nil {
+				return chromedp.Void{}, err
+			}
+			_, err = cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: string(emu)})
 			return chromedp.Void{}, err
 		},
 		chromedp.Navigate(url),
@@ -175,7 +182,17 @@ func TestWebVisionProGazeAndPinch(t *testing.T) {
 	if !found {
 		t.Errorf("the drill's applied inputs have no answer q_orange/stairs from slot 0: %+v", app.Inputs)
 	}
+	if errs, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__pageErrors`)); err != nil || len(errs) > 0 {
+		t.Errorf("the page reported errors (%v): %q", err, errs)
+	}
 }
+
+// pageErrors collects the page's uncaught errors, unhandled rejections and
+// console.error calls in window.__pageErrors.
+const pageErrors = `window.__pageErrors = [];
+addEventListener('error', (e) => window.__pageErrors.push('error: ' + e.message));
+addEventListener('unhandledrejection', (e) => window.__pageErrors.push('rejection: ' + String(e.reason)));
+{ const ce = console.error.bind(console); console.error = (...a) => { window.__pageErrors.push('console.error: ' + a.map(String).join(' ')); ce(...a); }; }`
 
 // pinch runs the JavaScript that starts a pinch and waits, frame by frame
 // as Safari delivers them, for the source to be added, pressed (the gaze
