@@ -33,6 +33,14 @@ import (
 	"github.com/rescuedrill/rescuedrill/server/wire"
 )
 
+// DefaultPoseHz is how often an unchanged intent is repeated: it carries
+// the snapshot acknowledgements (delta compression's baseline) and keeps
+// the server's render-tick hint fresh. 10 a second, not one per snapshot:
+// with QUIC's 25 ms acknowledgement delay each repeat costs the server a
+// receive and an ACK packet, and at 20 Hz that was a third of a loaded
+// server's packets (docs/BENCHMARKS.md). Changes go out at once.
+const DefaultPoseHz = 10
+
 // Options say where to connect and as whom.
 type Options struct {
 	Addr string // host:port of `drill serve` (UDP)
@@ -79,9 +87,10 @@ type Options struct {
 	OnEvent     func(Event)
 	EventBuffer int
 
-	// PoseHz is how often the sender sends the intent (0: the drill's
-	// snapshot rate, 20 Hz normally; at least 10 so the server sees an
-	// acknowledgement every 100 ms, at most 60, the server's limit).
+	// PoseHz is how often the sender repeats the intent when it has not
+	// changed (0: DefaultPoseHz; at least 10 so the server sees an
+	// acknowledgement every 100 ms, at most 60, the server's limit). A
+	// change (SetIntent) goes out at once whatever the rate.
 	PoseHz int
 
 	// DeadAfter: a connection on which nothing arrived for this long (the
@@ -236,7 +245,7 @@ func Dial(ctx context.Context, o Options) (*Client, error) {
 	c.install(hs)
 	hz := o.PoseHz
 	if hz == 0 {
-		hz = hs.info.SnapshotHz
+		hz = DefaultPoseHz
 	}
 	hz = min(max(hz, 10), wire.MaxPoseRate)
 	c.sender.Add(1)

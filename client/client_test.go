@@ -285,10 +285,11 @@ func TestJoinMoveAnswer(t *testing.T) {
 		t.Fatalf("after the end: %v, connected %v", dis.Err, p.Connected())
 	}
 	st := p.Stats()
-	if st.SnapshotsDecoded < 20 || st.PosesSent < 20 || st.DecodeErrors != 0 || st.EventsDropped != 0 {
+	// Over a second of drill: 20 snapshots, and a second of repeated poses.
+	if st.SnapshotsDecoded < 20 || st.PosesSent < DefaultPoseHz || st.DecodeErrors != 0 || st.EventsDropped != 0 {
 		t.Fatalf("stats: %+v", st)
 	}
-	if qs := q.Stats(); qs.SnapshotsDecoded < 20 || qs.PosesSent < 20 {
+	if qs := q.Stats(); qs.SnapshotsDecoded < 20 || qs.PosesSent < DefaultPoseHz {
 		t.Fatalf("stream-fallback stats: %+v", qs)
 	}
 	p.Close()
