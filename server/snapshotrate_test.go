@@ -7,15 +7,16 @@ import (
 	"github.com/rescuedrill/rescuedrill/server/wire"
 )
 
-// TestSnapshotRateCap: with Server.SnapshotHz 10 a 20 Hz drill's clients
-// are told 10 snapshots a second in the Welcome and get a snapshot every
-// second tick only, while the drill itself still steps every tick.
-func TestSnapshotRateCap(t *testing.T) {
-	ts := startTestServer(t, func(s *Server) { s.SnapshotHz = 10 })
+// snapshotTicks starts a 20 Hz drill on a server set up by configure and
+// returns the welcome and the ticks of the first n snapshots a participant
+// decodes.
+func snapshotTicks(t *testing.T, configure func(*Server), n int) (*wire.Welcome, *Entry, []uint64) {
+	t.Helper()
+	ts := startTestServer(t, configure)
 	addr, e, fac, hash := ts.addr, ts.e, ts.fac, ts.hash
 	f, _ := dial(t, addr, hash, wire.Hello{Role: wire.RoleFacilitator, JoinCode: e.Code, FacToken: fac})
 	p, w := dial(t, addr, hash, wire.Hello{Role: wire.RoleParticipant, JoinCode: e.Code, Name: "小华"})
-	if w == nil || w.TickHz != 20 || w.SnapshotHz != 10 {
+	if w == nil || w.TickHz != 20 {
 		t.Fatalf("welcome: %+v", w)
 	}
 	watchdog(t, p, 30*time.Second)
@@ -25,7 +26,7 @@ func TestSnapshotRateCap(t *testing.T) {
 	}
 	f.send(&wire.Command{Seq: 1, Op: wire.OpStart})
 	var ticks []uint64
-	p.until("ten snapshots", func(m wire.Message) bool {
+	p.until("snapshots", func(m wire.Message) bool {
 		if sd, ok := m.(*wire.SnapshotData); ok {
 			st, err := dec.Decode(sd.Data)
 			if err != nil {
@@ -33,8 +34,19 @@ func TestSnapshotRateCap(t *testing.T) {
 			}
 			ticks = append(ticks, st.Tick)
 		}
-		return len(ticks) == 10
+		return len(ticks) == n
 	})
+	return w, e, ticks
+}
+
+// TestSnapshotRateCap: with Server.SnapshotHz 10 a 20 Hz drill's clients
+// are told 10 snapshots a second in the Welcome and get a snapshot every
+// second tick only, while the drill itself still steps every tick.
+func TestSnapshotRateCap(t *testing.T) {
+	w, e, ticks := snapshotTicks(t, func(s *Server) { s.SnapshotHz = 10 }, 10)
+	if w.SnapshotHz != 10 {
+		t.Fatalf("welcome: %d snapshots a second, want 10", w.SnapshotHz)
+	}
 	for i, tk := range ticks {
 		if tk%2 != 0 || i > 0 && tk <= ticks[i-1] {
 			t.Fatalf("snapshot ticks %v: want even ticks only, increasing", ticks)
@@ -50,30 +62,10 @@ func TestSnapshotRateCap(t *testing.T) {
 // (5 a second); the Welcome still says 10 (clients go by the intervals
 // they see).
 func TestShedFactorThinsSnapshots(t *testing.T) {
-	ts := startTestServer(t, func(s *Server) { s.SnapshotHz = 10; s.shedFactor.Store(2) })
-	addr, e, fac, hash := ts.addr, ts.e, ts.fac, ts.hash
-	f, _ := dial(t, addr, hash, wire.Hello{Role: wire.RoleFacilitator, JoinCode: e.Code, FacToken: fac})
-	p, w := dial(t, addr, hash, wire.Hello{Role: wire.RoleParticipant, JoinCode: e.Code, Name: "小丽"})
-	if w == nil || w.SnapshotHz != 10 {
-		t.Fatalf("welcome: %+v", w)
+	w, _, ticks := snapshotTicks(t, func(s *Server) { s.SnapshotHz = 10; s.shedFactor.Store(2) }, 6)
+	if w.SnapshotHz != 10 {
+		t.Fatalf("welcome: %d snapshots a second, want 10", w.SnapshotHz)
 	}
-	watchdog(t, p, 30*time.Second)
-	dec := wire.NewSnapshotDecoder(w.Grid, w.Layers)
-	if _, err := dec.Decode(w.Full); err != nil {
-		t.Fatal(err)
-	}
-	f.send(&wire.Command{Seq: 1, Op: wire.OpStart})
-	var ticks []uint64
-	p.until("six snapshots", func(m wire.Message) bool {
-		if sd, ok := m.(*wire.SnapshotData); ok {
-			st, err := dec.Decode(sd.Data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ticks = append(ticks, st.Tick)
-		}
-		return len(ticks) == 6
-	})
 	for i, tk := range ticks {
 		if tk%4 != 0 || i > 0 && tk <= ticks[i-1] {
 			t.Fatalf("snapshot ticks %v: want multiples of 4 only, increasing", ticks)
