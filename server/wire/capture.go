@@ -20,9 +20,9 @@ type Capturer struct {
 	// Risk makes Capture fill State.Risk (a landslide world): set it once
 	// a client asked for the risk layer, so drills nobody watches with it
 	// do not pay for the scan.
-	Risk bool
-	cells  []uint16
-	npcs   []Entity // last position each NPC turned at, and its heading
+	Risk  bool
+	cells []uint16
+	npcs  []Entity // last position each NPC turned at, and its heading
 }
 
 // GridOf returns the wire grid of a world's map.
