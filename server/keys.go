@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/rescuedrill/rescuedrill/internal/durable"
 )
 
 // KeysExt names a drill's key file next to its journal: DRILLID.keys.
@@ -71,7 +73,7 @@ func createKeys(dir, id string, head keysHead) (*keyFile, error) {
 		_ = os.Remove(path)
 		return nil, err
 	}
-	if err := syncDir(dir); err != nil {
+	if err := durable.SyncDir(dir); err != nil {
 		k.close()
 		return nil, err
 	}
@@ -186,16 +188,6 @@ func openKeys(dir, id string) (*keyFile, keysHead, []keysPart, error) {
 		}
 	}
 	return &keyFile{path: path, f: f}, head, parts, nil
-}
-
-// syncDir fsyncs a directory so a new file's name is durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // Join admits a participant: the drill gives it a slot and a token, and

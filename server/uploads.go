@@ -9,6 +9,7 @@ import (
 
 	"github.com/rescuedrill/rescuedrill/engine"
 	"github.com/rescuedrill/rescuedrill/engine/replay"
+	"github.com/rescuedrill/rescuedrill/internal/durable"
 	"github.com/rescuedrill/rescuedrill/scenarios"
 )
 
@@ -60,14 +61,14 @@ func (r *Registry) storeUpload(id, name string, src []byte, files map[string][]b
 		}
 	}
 	for d := range dirs {
-		if err := syncDir(d); err != nil {
+		if err := durable.SyncDir(d); err != nil {
 			return err
 		}
 	}
 	if err := os.Rename(tmp, final); err != nil {
 		return err
 	}
-	return syncDir(filepath.Dir(final))
+	return durable.SyncDir(filepath.Dir(final))
 }
 
 func writeSynced(name string, b []byte) error {

@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/rescuedrill/rescuedrill/internal/durable"
 	"github.com/rescuedrill/rescuedrill/internal/report"
 	"github.com/rescuedrill/rescuedrill/internal/xapi"
 	"github.com/rescuedrill/rescuedrill/server"
@@ -148,39 +149,9 @@ func (rs *reportService) remember(e *server.Entry) {
 	if old, err := os.ReadFile(path); err == nil && string(old) == line {
 		return
 	}
-	if err := writeSynced(path, []byte(line)); err != nil {
+	if err := durable.WriteFile(path, []byte(line), 0o600); err != nil {
 		rs.ds.log.Error("report key not saved: the console cannot fetch this drill's report after it ends", "drill", e.ID, "err", err)
 	}
-}
-
-// writeSynced replaces a small file atomically and durably: the data and
-// the new name are fsynced before it returns.
-func writeSynced(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(filepath.Dir(path))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // validDrillRef is a drill ID or join code as a path element: no

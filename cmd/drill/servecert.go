@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/rescuedrill/rescuedrill/internal/durable"
 	"github.com/rescuedrill/rescuedrill/server/drill"
 	"github.com/rescuedrill/rescuedrill/server/transport"
 )
@@ -52,10 +53,10 @@ func selfSignedCert(dataDir string, hosts []string, now time.Time) (cert tls.Cer
 		return c, false, err
 	}
 	// The key first: a certificate file is only ever next to its own key.
-	if err := writeFileSync(kp, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+	if err := durable.WriteFile(kp, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
 		return c, false, err
 	}
-	if err := writeFileSync(cp, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Certificate[0]}), 0o644); err != nil {
+	if err := durable.WriteFile(cp, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Certificate[0]}), 0o644); err != nil {
 		return c, false, err
 	}
 	return c, false, nil
@@ -81,40 +82,6 @@ func certFits(leaf *x509.Certificate, hosts []string, now time.Time) bool {
 		}
 	}
 	return true
-}
-
-// writeFileSync replaces path atomically: a temporary file, fsynced, then
-// renamed, and the directory fsynced.
-func writeFileSync(path string, b []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(filepath.Dir(path))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // fastClock is the wall clock with every drill ticking speed times faster
