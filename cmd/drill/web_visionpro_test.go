@@ -269,3 +269,98 @@ func waitStill(t *testing.T, ctx context.Context) {
 		}
 	}
 }
+
+// TestWebGazeCursorTap is an older headset with a gaze cursor ('gaze'
+// target-ray mode: one source for the session, the head's ray, a tap as
+// select), on the same emulation: the page answers a prompt with the ray
+// of the tap's selectstart — the head on the "stairs" option — although
+// the head has turned to the ground by the release (a ray taken at the
+// select would teleport instead).
+func TestWebGazeCursorTap(t *testing.T) {
+	ds, base := webServer(t)
+	ctx := browser(t, ds)
+	emu, err := os.ReadFile(filepath.Join("..", "..", "client", "web", "testdata", "iwer-visionpro.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _, err := ds.reg.Create(context.Background(), server.CreateRequest{Scenario: "flood", Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := fmt.Sprintf("%s/play?code=%s&name=Jun&lang=zh-CN&autojoin=1&xrscale=0.25", base, e.Code)
+	if err := chromedp.Do(ctx,
+		func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			for _, src := range []string{pageErrors, string(emu)} {
+				if _, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: src}); err != nil {
+					return chromedp.Void{}, err
+				}
+			}
+			return chromedp.Void{}, nil
+		},
+		chromedp.Navigate(url),
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the scene and snapshots", `window.__drill.sceneReady === true && window.__drill.snapshots > 0 && !document.getElementById('enter-vr').hidden`)
+	if err := e.Drill.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "phase running", `window.__drill.phase === 1`)
+	evalJS(t, ctx, `document.getElementById('enter-vr').click()`)
+	waitJS(t, ctx, "immersive-vr", `window.__drill.xr === 'immersive-vr'`)
+	evalJS(t, ctx, `window.__cursor = window.__visionPro.gazeCursor()`)
+	waitJS(t, ctx, "the gaze cursor's input source", `(([s, ...rest]) => s?.targetRayMode === 'gaze' && !rest.length)([...window.__drillXRSession().inputSources])`)
+
+	if err := e.Drill.Inject(context.Background(), "q_orange"); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the prompt panel", `window.__drill.prompt?.inject === 'q_orange' && window.__drillPromptTargets().length === 3`)
+	waitJS(t, ctx, "the panel near the participant", nearPanel)
+	if hint, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.__drill.xrHint`)); err != nil || hint != "tap" {
+		t.Errorf("the prompt panel's input hint is %q (%v), want tap (look at an answer and tap)", hint, err)
+	}
+	// turnHead points the headset's −z along d (reference-space axes).
+	turnHead := func(d string) {
+		evalJS(t, ctx, `(() => {
+		  let d = `+d+`;
+		  const n = Math.hypot(d.x, d.y, d.z); d = { x: d.x / n, y: d.y / n, z: d.z / n };
+		  const q = { x: d.y, y: -d.x, z: 0, w: 1 - d.z }, m = Math.hypot(q.x, q.y, q.z, q.w);
+		  window.__xrDevice.quaternion.set(q.x / m, q.y / m, q.z / m, q.w / m);
+		})()`)
+		waitFrames(t, ctx, 3)
+	}
+	turnHead(`(() => {
+	  const tg = window.__drillPromptTargets().find((o) => o.id === 'stairs'), eyes = window.__xrDevice.position;
+	  return { x: tg.x - tg.rig.x - eyes.x, y: tg.y - tg.rig.y - eyes.y, z: tg.z - tg.rig.z - eyes.z };
+	})()`)
+	evalJS(t, ctx, `window.__visionPro.log.length = 0; window.__cursor.tapStart()`)
+	waitJS(t, ctx, "the tap down", `window.__cursor.phase === 'down'`)
+	turnHead(`({ x: 1, y: -1.6, z: 0 })`) // the ground to the east, away from the panel
+	evalJS(t, ctx, `window.__cursor.tapEnd()`)
+	waitJS(t, ctx, "the tap up", `window.__cursor.phase === 'up' && window.__visionPro.log.join(' ') === 'selectstart select selectend'`)
+	waitJS(t, ctx, "the answer's ChoiceAck", `window.__drill.acks.some((a) => a.kind === 'answer' && a.target === 'stairs' && a.result === 0)`)
+	type probe struct {
+		Mode      string
+		Teleports int
+		Errors    []string
+	}
+	p, err := chromedp.Run(ctx, chromedp.Evaluate[probe](`({mode: window.__drill.lastRay.mode, teleports: window.__drill.teleports || 0, errors: window.__pageErrors})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Mode != "gaze" || p.Teleports != 0 || len(p.Errors) != 0 {
+		t.Errorf("after the tap: last ray %q (want gaze), %d teleports (want 0), page errors %q", p.Mode, p.Teleports, p.Errors)
+	}
+	screenshot(t, ctx, "web-headset-gaze-cursor")
+	app, err := e.Drill.InputsSince(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, in := range app.Inputs {
+		found = found || (in.Kind == engine.InputAnswer && in.Action == "q_orange" && in.Target == "stairs" && in.Participant == 0)
+	}
+	if !found {
+		t.Errorf("the drill's applied inputs have no answer q_orange/stairs from slot 0: %+v", app.Inputs)
+	}
+}

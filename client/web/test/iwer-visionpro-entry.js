@@ -19,8 +19,9 @@
 // The device has no controllers (no gamepad, no thumbstick) and, unless a
 // test switches primaryInputMode to 'hand', no hands either (Safari
 // without the hand-tracking permission). window.__xrDevice is the IWER
-// device, window.__visionPro the pinch script.
-import { XRDevice, metaQuest3, XRInputSource, XRSpace, XRInputSourceEvent, P_DEVICE, P_SPACE } from 'iwer';
+// device, window.__visionPro the pinch script (and gazeCursor(), which
+// turns the device into an older headset with a gaze cursor).
+import { XRDevice, metaQuest3, XRInputSource, XRSpace, XRInputSourceEvent, P_DEVICE, P_SESSION, P_SPACE } from 'iwer';
 
 const appleVisionPro = {
   ...metaQuest3,
@@ -112,6 +113,27 @@ class TransientPointer {
   }
 }
 
+// A GazeCursor is an older headset's gaze input ('gaze' mode): one source
+// for the whole session whose ray is the head's forward (a space of the
+// viewer), a tap on the headset as select. tapStart / tapEnd fire
+// selectstart / select + selectend at the next frame.
+class GazeCursor {
+  constructor() {
+    this.inputSource = new XRInputSource('none', 'gaze', ['generic-button'], new XRSpace(device[P_DEVICE].viewerSpace));
+    this.connected = true;
+    this.phase = 'up';
+  }
+
+  onFrameStart(frame) {
+    const fire = (type) => {
+      log.push(type);
+      frame.session.dispatchEvent(new XRInputSourceEvent(type, { frame, inputSource: this.inputSource }));
+    };
+    if (this.phase === 'pressing') { fire('selectstart'); this.phase = 'down'; }
+    else if (this.phase === 'releasing') { fire('select'); fire('selectend'); this.phase = 'up'; }
+  }
+}
+
 const pointers = [];
 const log = [];
 
@@ -143,4 +165,18 @@ window.__visionPro = {
   // phase is the first pinch's phase, 'idle' when there is none.
   get phase() { return pointers[0]?.phase || 'idle'; },
   log,
+  // gazeCursor makes the device an older gaze-cursor headset: a 'gaze'
+  // source from the next frame on. IWER passes 'gaze' sources to a
+  // session only with its gaze-tracking feature (its own eye-gaze input);
+  // a gaze cursor needs none, so the running session's gate is opened.
+  gazeCursor() {
+    device.activeSession[P_SESSION].hasGazeTracking = true;
+    const c = new GazeCursor();
+    pointers.push(c);
+    return {
+      tapStart() { c.phase = 'pressing'; },
+      tapEnd() { c.phase = 'releasing'; },
+      get phase() { return c.phase; },
+    };
+  },
 };
