@@ -33,6 +33,10 @@ const (
 	shedMaxFactor = 4
 	shedHold      = 2 * time.Minute
 	shedMaxHold   = 30 * time.Minute
+	// After a change the next seconds are not judged: the drills are
+	// still stepping the backlog of the overload that caused it, and a
+	// join storm's handshakes take a few seconds to pass.
+	shedSettle = 5
 	// A second is overloaded when more than 1 tick in 50 came late, calm
 	// when fewer than 1 in 500 did (in between: neither).
 	shedOverloaded = 50
@@ -64,13 +68,13 @@ func (s *shedder) observe(late, ticks uint64, dt time.Duration) (factor int, cha
 			s.hold = min(2*s.hold, shedMaxHold) // stepping back was too soon
 		}
 		s.factor *= 2
-		s.settle = 2
+		s.settle = shedSettle
 		return s.factor, true
 	case late*shedCalm <= ticks: // calm (an idle server too)
 		s.calm += dt
 		if s.factor > 1 && s.calm >= s.hold {
 			s.factor /= 2
-			s.calm, s.sinceBack, s.settle = 0, 0, 2
+			s.calm, s.sinceBack, s.settle = 0, 0, shedSettle
 			return s.factor, true
 		}
 	default:

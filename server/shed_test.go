@@ -34,18 +34,18 @@ func TestShedder(t *testing.T) {
 		{"a calm server never sheds", calm(300, 1)},
 		{"an idle server (no ticks) never sheds", []sec{{0, 0, 1}, {0, 0, 1}}},
 		{"a little lateness (1 in 100… 1 in 500) is neither", []sec{{3, 500, 1}, {9, 500, 1}, {1, 500, 1}}},
-		{"overload halves, the next two seconds settle, more overload quarters", []sec{
-			{40, 500, 2}, {40, 500, 2}, {40, 500, 2}, {40, 500, 4}, {40, 500, 4}, {40, 500, 4}, {40, 500, 4}}},
+		{"overload halves, the next five seconds settle, more overload quarters", []sec{
+			{40, 500, 2}, {40, 500, 2}, {40, 500, 2}, {40, 500, 2}, {40, 500, 2}, {40, 500, 2}, {40, 500, 4}, {40, 500, 4}}},
 		{"two minutes of calm steps back one step at a time", join(
-			[]sec{{40, 500, 2}, {0, 500, 2}, {0, 500, 2}},
+			[]sec{{40, 500, 2}}, calm(shedSettle, 2),
 			calm(119, 2), []sec{{0, 500, 1}}, calm(10, 1))},
 		{"in-between seconds restart the calm", join(
-			[]sec{{40, 500, 2}, {0, 500, 2}, {0, 500, 2}},
+			[]sec{{40, 500, 2}}, calm(shedSettle, 2),
 			calm(100, 2), []sec{{5, 500, 2}}, calm(119, 2), []sec{{0, 500, 1}})},
 		{"overload right after a step back doubles the hold", join(
-			[]sec{{40, 500, 2}, {0, 500, 2}, {0, 500, 2}},
-			calm(119, 2), []sec{{0, 500, 1}, {0, 500, 1}, {0, 500, 1}},
-			[]sec{{40, 500, 2}, {0, 500, 2}, {0, 500, 2}},
+			[]sec{{40, 500, 2}}, calm(shedSettle, 2),
+			calm(119, 2), []sec{{0, 500, 1}}, calm(shedSettle, 1),
+			[]sec{{40, 500, 2}}, calm(shedSettle, 2),
 			calm(239, 2), []sec{{0, 500, 1}})},
 	}
 	for _, c := range cases {
