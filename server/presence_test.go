@@ -49,6 +49,7 @@ func startTestServer(t *testing.T, configure func(*Server)) *testServer {
 	if configure != nil {
 		configure(ts.srv)
 	}
+	reg.SnapshotTicks = ts.srv.SnapshotTick // as drill serve does
 	go func() { ts.served <- ts.srv.Serve(ctx, ln) }()
 	if ts.e, ts.fac, err = reg.Create(ctx, CreateRequest{Scenario: "heat", Seed: 5}); err != nil {
 		t.Fatal(err)

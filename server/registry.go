@@ -60,6 +60,20 @@ type Entry struct {
 	terrainHash uint64
 	xr          xrPoses     // headsets' head and hand poses for the snapshots (xrposes.go)
 	riskWanted  atomic.Bool // a spectator or facilitator asked for the risk layer: capture it
+	// sendsTick is Registry.SnapshotTicks when the drill was made.
+	sendsTick func(tick uint64, tickHz int) bool
+}
+
+// frameSnapshot is the capture of a tick's frame (drill.Config.Capture):
+// none for a running drill's tick whose snapshot no client gets (with a
+// snapshot cap or shedding, most of them), since capturing — quantising
+// the whole depth field — is a large part of a drill goroutine's tick.
+// A change of state is always captured: it tells clients of a pause.
+func (e *Entry) frameSnapshot(w *engine.World, s drill.State) any {
+	if s == drill.Running && e.sendsTick != nil && !e.sendsTick(w.Tick(), w.TickHz()) {
+		return nil
+	}
+	return e.capture(w, s)
 }
 
 // capture quantises the world for clients; it runs on the drill
@@ -109,6 +123,10 @@ type Registry struct {
 	// drill.Config.MaxCatchUp: with the wall clock, a drill that fell
 	// behind steps the ticks it owes (drill serve sets it at speed 1).
 	MaxCatchUp int
+	// SnapshotTicks, when set before drills are made, says whether any
+	// client gets the snapshot of a tick (Server.SnapshotTick): frames of
+	// the other ticks go without one.
+	SnapshotTicks func(tick uint64, tickHz int) bool
 
 	mu     sync.Mutex
 	byID   map[string]*Entry
@@ -165,8 +183,9 @@ func (r *Registry) Create(ctx context.Context, req CreateRequest) (_ *Entry, _ s
 	if err != nil {
 		return nil, "", err
 	}
-	e := &Entry{ID: id, Scenario: name, Source: src, Seed: req.Seed, Setup: setup, Created: r.clock.Now(), facilitator: fac}
-	d, err := drill.New(drill.Config{ID: id, Setup: setup, Seed: req.Seed, Journal: j, Clock: r.clock, Capture: e.capture, OnTick: r.OnTick, MaxCatchUp: r.MaxCatchUp})
+	e := &Entry{ID: id, Scenario: name, Source: src, Seed: req.Seed, Setup: setup, Created: r.clock.Now(), facilitator: fac,
+		sendsTick: r.SnapshotTicks}
+	d, err := drill.New(drill.Config{ID: id, Setup: setup, Seed: req.Seed, Journal: j, Clock: r.clock, Capture: e.frameSnapshot, OnTick: r.OnTick, MaxCatchUp: r.MaxCatchUp})
 	if err != nil {
 		j.Close()
 		return nil, "", err
@@ -306,7 +325,7 @@ func (r *Registry) Recover(ctx context.Context) ([]*Entry, error) {
 			head, parts = keysHead{}, nil
 		}
 		e := &Entry{ID: rec.DrillID, Scenario: name, Source: src, Seed: rec.Log.Header.Seed, Setup: setup, Created: r.clock.Now(),
-			facilitator: head.Facilitator, keys: keys, tokens: map[string]int32{}}
+			facilitator: head.Facilitator, keys: keys, tokens: map[string]int32{}, sendsTick: r.SnapshotTicks}
 		if e.facilitator == "" {
 			e.facilitator = newSecret()
 		}
@@ -316,7 +335,7 @@ func (r *Registry) Recover(ctx context.Context) ([]*Entry, error) {
 		}
 		people := int32(len(w.People()))
 		d, err := drill.New(drill.Config{ID: rec.DrillID, Setup: setup, Seed: rec.Log.Header.Seed, World: w, Applied: applied,
-			Journal: rec.Journal, Clock: r.clock, Capture: e.capture, OnTick: r.OnTick, MaxCatchUp: r.MaxCatchUp})
+			Journal: rec.Journal, Clock: r.clock, Capture: e.frameSnapshot, OnTick: r.OnTick, MaxCatchUp: r.MaxCatchUp})
 		if err != nil {
 			rec.Journal.Close()
 			if keys != nil {

@@ -741,13 +741,26 @@ func (s *Server) fail(c transport.Conn, ctl transport.Stream, err error) {
 	_ = c.CloseWithError(uint64(code), code.String())
 }
 
-// snapshotEvery is how many ticks apart this session's snapshots are: the
-// tick rate over Server.SnapshotHz, rounded up so the rate never exceeds
-// the cap, and at least 1.
+// snapshotEvery is how many ticks apart this session's snapshots are
+// (Server.snapshotEvery).
 func (ss *session) snapshotEvery(tickHz int) int {
-	ss.every = 1
-	if hz := ss.srv.SnapshotHz; hz > 0 && hz < tickHz {
-		ss.every = (tickHz + hz - 1) / hz
-	}
+	ss.every = ss.srv.snapshotEvery(tickHz)
 	return ss.every
+}
+
+// snapshotEvery is how many ticks apart the snapshots of a drill ticking
+// at tickHz are, before shedding: the tick rate over SnapshotHz, rounded
+// up so the rate never exceeds the cap, and at least 1.
+func (s *Server) snapshotEvery(tickHz int) int {
+	if hz := s.SnapshotHz; hz > 0 && hz < tickHz {
+		return (tickHz + hz - 1) / hz
+	}
+	return 1
+}
+
+// SnapshotTick reports whether clients get the snapshot of this tick of a
+// drill ticking at tickHz (the cap and the shedding now): the registry
+// captures only those (Registry.SnapshotTicks).
+func (s *Server) SnapshotTick(tick uint64, tickHz int) bool {
+	return tick%uint64(s.snapshotEvery(tickHz)*s.snapshotFactor()) == 0
 }

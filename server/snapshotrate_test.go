@@ -1,9 +1,11 @@
 package server
 
 import (
+	"context"
 	"testing"
 	"time"
 
+	"github.com/rescuedrill/rescuedrill/server/drill"
 	"github.com/rescuedrill/rescuedrill/server/wire"
 )
 
@@ -70,5 +72,60 @@ func TestShedFactorThinsSnapshots(t *testing.T) {
 		if tk%4 != 0 || i > 0 && tk <= ticks[i-1] {
 			t.Fatalf("snapshot ticks %v: want multiples of 4 only, increasing", ticks)
 		}
+	}
+}
+
+// TestCaptureOnlySnapshotTicks: with Registry.SnapshotTicks a running
+// drill's frames carry a snapshot only on the ticks clients get; the
+// frame of a change of state (a pause) always carries one.
+func TestCaptureOnlySnapshotTicks(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clk := newTestClock()
+	r, err := NewRegistry(t.TempDir(), clk, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	r.SnapshotTicks = func(tick uint64, tickHz int) bool { return tick%3 == 0 }
+	e, _, err := r.Create(ctx, CreateRequest{Scenario: "heat", Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := e.Drill.Subscribe(ctx, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Drill.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clk.tick(9)
+	if err := e.Drill.Pause(ctx); err != nil {
+		t.Fatal(err)
+	}
+	with, without := 0, 0
+	for {
+		f := <-sub.C()
+		_, has := f.Snapshot.(*wire.State)
+		if f.State == drill.Paused {
+			if !has {
+				t.Fatal("the pause's frame has no snapshot: clients would not learn of it")
+			}
+			break
+		}
+		if f.State != drill.Running {
+			continue
+		}
+		if has != (f.Tick%3 == 0) {
+			t.Fatalf("tick %d: snapshot %v, want one only on every third tick", f.Tick, has)
+		}
+		if has {
+			with++
+		} else {
+			without++
+		}
+	}
+	if with == 0 || without == 0 {
+		t.Fatalf("%d frames with a snapshot and %d without: want both", with, without)
 	}
 }

@@ -158,6 +158,7 @@ func startServer(ctx context.Context, o serveOptions, log *slog.Logger) (_ *dril
 	ds.rec = &server.Recorder{Store: ds.st, Reg: ds.reg, Clock: clock, Log: log}
 	ds.rec.Attach()
 	ds.srv = &server.Server{Reg: ds.reg, Log: log, SnapshotHz: o.SnapshotHz, AdaptiveSnapshots: !o.FixedSnapshots && o.Speed == 1}
+	ds.reg.SnapshotTicks = ds.srv.SnapshotTick     // capture only the ticks clients get
 	var listening atomic.Pointer[transport.Server] // scrapes may come before Listen returns
 	ds.met = server.NewMetrics(ds.reg, ds.srv, func() transport.Stats {
 		if ln := listening.Load(); ln != nil {
