@@ -102,18 +102,25 @@ func TestRoundTrip(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			b := encode(t, tt.log)
-			got, err := Decode(bytes.NewReader(b))
-			if err != nil {
-				t.Fatalf("Decode: %v", err)
-			}
-			if !reflect.DeepEqual(got, tt.log) {
-				t.Fatalf("round trip changed the log:\n got %+v\nwant %+v", got, tt.log)
-			}
-			if again := encode(t, got); !bytes.Equal(again, b) {
-				t.Fatal("re-encoding a decoded log changed its bytes")
-			}
+			checkRoundTrip(t, tt.log)
 		})
+	}
+}
+
+// checkRoundTrip encodes l, decodes it back to the same log, and checks
+// that re-encoding the decoded log gives the same bytes.
+func checkRoundTrip(t *testing.T, l *Log) {
+	t.Helper()
+	b := encode(t, l)
+	got, err := Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	if !reflect.DeepEqual(got, l) {
+		t.Fatalf("round trip changed the log:\n got %+v\nwant %+v", got, l)
+	}
+	if again := encode(t, got); !bytes.Equal(again, b) {
+		t.Fatal("re-encoding a decoded log changed its bytes")
 	}
 }
 

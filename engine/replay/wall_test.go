@@ -52,17 +52,7 @@ func TestWallRoundTrip(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			b := encode(t, tt.log)
-			got, err := Decode(bytes.NewReader(b))
-			if err != nil {
-				t.Fatalf("Decode: %v", err)
-			}
-			if !reflect.DeepEqual(got, tt.log) {
-				t.Fatalf("round trip changed the log:\n got %+v\nwant %+v", got, tt.log)
-			}
-			if again := encode(t, got); !bytes.Equal(again, b) {
-				t.Fatal("re-encoding a decoded log changed its bytes")
-			}
+			checkRoundTrip(t, tt.log)
 		})
 	}
 }
