@@ -178,6 +178,46 @@ func screenshot(t *testing.T, ctx context.Context, name string) string {
 	return p
 }
 
+// testdataScript reads a script built into client/web/testdata (the
+// WebXR emulators).
+func testdataScript(t *testing.T, file string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "client", "web", "testdata", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// openXRPage starts a server and a browser, creates a flood drill (seed 7)
+// and opens its participant page joined as name in lang (the 3-D scene at
+// a quarter scale), with scripts — an emulator among them — run before the
+// page's own.
+func openXRPage(t *testing.T, name, lang string, scripts ...string) (*drillServer, context.Context, *server.Entry) {
+	t.Helper()
+	ds, base := webServer(t)
+	ctx := browser(t, ds)
+	e, _, err := ds.reg.Create(context.Background(), server.CreateRequest{Scenario: "flood", Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := fmt.Sprintf("%s/play?code=%s&name=%s&lang=%s&autojoin=1&xrscale=0.25", base, e.Code, name, lang)
+	if err := chromedp.Do(ctx,
+		func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			for _, src := range scripts {
+				if _, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: src}); err != nil {
+					return chromedp.Void{}, err
+				}
+			}
+			return chromedp.Void{}, nil
+		},
+		chromedp.Navigate(url),
+	); err != nil {
+		t.Fatal(err)
+	}
+	return ds, ctx, e
+}
+
 // TestWebHeadsetJoinsAndChooses is the headset path end to end: the
 // participant page, with IWER emulating a Meta Quest 3, joins a flood drill
 // over WebTransport, receives the Welcome, the terrain and snapshots,
@@ -187,26 +227,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) string {
 // trigger; the server acknowledges the answer and the drill's applied
 // inputs hold it.
 func TestWebHeadsetJoinsAndChooses(t *testing.T) {
-	ds, base := webServer(t)
-	ctx := browser(t, ds)
-	iwer, err := os.ReadFile(filepath.Join("..", "..", "client", "web", "testdata", "iwer.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, _, err := ds.reg.Create(context.Background(), server.CreateRequest{Scenario: "flood", Seed: 7})
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := fmt.Sprintf("%s/play?code=%s&name=Ming&lang=en&autojoin=1&xrscale=0.25", base, e.Code)
-	if err := chromedp.Do(ctx,
-		func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-			_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: string(iwer)})
-			return chromedp.Void{}, err
-		},
-		chromedp.Navigate(url),
-	); err != nil {
-		t.Fatal(err)
-	}
+	_, ctx, e := openXRPage(t, "Ming", "en", testdataScript(t, "iwer.js"))
 	waitJS(t, ctx, "the Welcome", `window.__drill.joined === true && window.__drill.slot === 0`)
 	waitJS(t, ctx, "the scene and snapshots", `window.__drill.sceneReady === true && window.__drill.snapshots > 0`)
 	if err := e.Drill.Start(context.Background()); err != nil {

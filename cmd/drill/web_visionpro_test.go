@@ -2,20 +2,14 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/rescuedrill/rescuedrill/engine"
-	"github.com/rescuedrill/rescuedrill/server"
 )
 
 // TestWebVisionProGazeAndPinch is the headset path on an emulated Apple
@@ -32,33 +26,7 @@ import (
 // selectstart would aim 25° low from the hand: it would teleport a metre
 // or two ahead instead of 5 m, and hit the ground instead of the option.
 func TestWebVisionProGazeAndPinch(t *testing.T) {
-	ds, base := webServer(t)
-	ctx := browser(t, ds)
-	emu, err := os.ReadFile(filepath.Join("..", "..", "client", "web", "testdata", "iwer-visionpro.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, _, err := ds.reg.Create(context.Background(), server.CreateRequest{Scenario: "flood", Seed: 7})
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := fmt.Sprintf("%s/play?code=%s&name=Mei&lang=en&autojoin=1&xrscale=0.25", base, e.Code)
-	if err := chromedp.Do(ctx,
-		func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-			// Every uncaught error and console.error of the page (IWER
-			// reports an exception in an XR frame callback that way):
-			// none may happen when a source comes and goes.
-			_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: pageErrors})
-			if err != nil {
-				return chromedp.Void{}, err
-			}
-			_, err = cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: string(emu)})
-			return chromedp.Void{}, err
-		},
-		chromedp.Navigate(url),
-	); err != nil {
-		t.Fatal(err)
-	}
+	_, ctx, e := openXRPage(t, "Mei", "en", pageErrors, testdataScript(t, "iwer-visionpro.js"))
 	waitJS(t, ctx, "the Welcome", `window.__drill.joined === true && window.__drill.slot === 0`)
 	waitJS(t, ctx, "the scene and snapshots", `window.__drill.sceneReady === true && window.__drill.snapshots > 0`)
 	// The page tells a Vision Pro user how to aim, in both languages.
@@ -277,30 +245,7 @@ func waitStill(t *testing.T, ctx context.Context) {
 // the head has turned to the ground by the release (a ray taken at the
 // select would teleport instead).
 func TestWebGazeCursorTap(t *testing.T) {
-	ds, base := webServer(t)
-	ctx := browser(t, ds)
-	emu, err := os.ReadFile(filepath.Join("..", "..", "client", "web", "testdata", "iwer-visionpro.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, _, err := ds.reg.Create(context.Background(), server.CreateRequest{Scenario: "flood", Seed: 7})
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := fmt.Sprintf("%s/play?code=%s&name=Jun&lang=zh-CN&autojoin=1&xrscale=0.25", base, e.Code)
-	if err := chromedp.Do(ctx,
-		func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-			for _, src := range []string{pageErrors, string(emu)} {
-				if _, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: src}); err != nil {
-					return chromedp.Void{}, err
-				}
-			}
-			return chromedp.Void{}, nil
-		},
-		chromedp.Navigate(url),
-	); err != nil {
-		t.Fatal(err)
-	}
+	_, ctx, e := openXRPage(t, "Jun", "zh-CN", pageErrors, testdataScript(t, "iwer-visionpro.js"))
 	waitJS(t, ctx, "the scene and snapshots", `window.__drill.sceneReady === true && window.__drill.snapshots > 0 && !document.getElementById('enter-vr').hidden`)
 	if err := e.Drill.Start(context.Background()); err != nil {
 		t.Fatal(err)
