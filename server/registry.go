@@ -296,6 +296,7 @@ func (r *Registry) List() []*Entry {
 // A drill without a key file (it died before anything was handed out) gets
 // a new code and facilitator token.
 func (r *Registry) Recover(ctx context.Context) ([]*Entry, error) {
+	r.cleanUploads()
 	recs, err := journal.Recover(r.dir)
 	if err != nil {
 		return nil, err

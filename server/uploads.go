@@ -11,6 +11,7 @@ import (
 	"github.com/rescuedrill/rescuedrill/engine/replay"
 	"github.com/rescuedrill/rescuedrill/internal/durable"
 	"github.com/rescuedrill/rescuedrill/scenarios"
+	"github.com/rescuedrill/rescuedrill/server/journal"
 )
 
 // A scenario on the trainer's own map comes with its grid files. The
@@ -112,4 +113,36 @@ func loadUpload(req CreateRequest) (string, []byte, engine.Setup, error) {
 		return "", nil, engine.Setup{}, fmt.Errorf("%w: %v", ErrScenario, err)
 	}
 	return req.Scenario, req.Source, engine.Setup{Scenario: l.Scenario, Map: l.Map}, nil
+}
+
+// cleanUploads removes what a crash during Create can leave in
+// DATA/scenarios: an ID.tmp folder (the crash came before the rename) and
+// an upload folder without a journal (after the rename, before the
+// journal was created). Neither can belong to a drill: storeUpload runs
+// before the journal exists, and a journal is never deleted while the
+// server runs.
+func (r *Registry) cleanUploads() {
+	root := filepath.Join(filepath.Dir(r.dir), ScenariosDir)
+	ents, err := os.ReadDir(root)
+	if err != nil {
+		return // no uploads yet
+	}
+	for _, e := range ents {
+		name := e.Name()
+		if !e.IsDir() {
+			continue
+		}
+		orphan := filepath.Ext(name) == ".tmp"
+		if !orphan {
+			_, err := os.Stat(filepath.Join(r.dir, name+journal.Ext))
+			orphan = errors.Is(err, fs.ErrNotExist)
+		}
+		if orphan {
+			if err := os.RemoveAll(filepath.Join(root, name)); err != nil {
+				r.log.Warn("left-over upload not removed", "folder", name, "err", err)
+				continue
+			}
+			r.log.Info("left-over upload removed (a crash during a drill's creation)", "folder", name)
+		}
+	}
 }

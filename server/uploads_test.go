@@ -62,6 +62,17 @@ func TestUploadStoredAndRecovered(t *testing.T) {
 	}
 	r.Close()
 
+	// What a crash during another drill's creation leaves: a half-written
+	// ID.tmp folder, and a folder whose journal was never created.
+	leftovers := []string{filepath.Join(data, ScenariosDir, "dhalf.tmp"), filepath.Join(data, ScenariosDir, "dnojournal")}
+	for _, d := range leftovers {
+		if err := os.MkdirAll(d, 0o750); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "hillside.yaml"), req.Source, 0o640); err != nil {
+			t.Fatal(err)
+		}
+	}
 	r2, err := NewRegistry(data, clk, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -69,6 +80,14 @@ func TestUploadStoredAndRecovered(t *testing.T) {
 	got, err := r2.Recover(ctx)
 	if err != nil || len(got) != 1 {
 		t.Fatalf("recovered %d drills: %v", len(got), err)
+	}
+	for _, d := range leftovers {
+		if _, err := os.Stat(d); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("left-over upload %s still there after recovery (%v)", filepath.Base(d), err)
+		}
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatalf("the recovered drill's upload folder: %v", err)
 	}
 	m := got[0].Setup.Map
 	if got[0].ID != e.ID || m == nil || m.Soil == nil || m.Elev.NX != e.Setup.Map.Elev.NX || got[0].Scenario != "hillside.yaml" {
