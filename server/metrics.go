@@ -58,6 +58,7 @@ var (
 	descTicks        = prometheus.NewDesc("rescuedrill_ticks_total", "Ticks stepped by all drills.", nil, nil)
 	descLate         = prometheus.NewDesc("rescuedrill_late_ticks_total", "Ticks whose step took longer than the tick period.", nil, nil)
 	descCaughtUp     = prometheus.NewDesc("rescuedrill_ticks_caught_up_total", "Ticks stepped behind their schedule, in a burst after the drill goroutine waited for a core.", nil, nil)
+	descStarved      = prometheus.NewDesc("rescuedrill_ticks_starved_total", "Caught-up and given-up ticks of wakes that came late while the drill goroutine waited for a core (what snapshot shedding goes by).", nil, nil)
 	descSlipped      = prometheus.NewDesc("rescuedrill_ticks_slipped_total", "Due ticks given up after a stall longer than the catch-up limit (drill time fell behind).", nil, nil)
 	descShed         = prometheus.NewDesc("rescuedrill_snapshot_interval_multiplier", "How many times the snapshot interval is stretched for the load (1: none; 2, 4 while drills fall behind their tick schedule).", nil, nil)
 	descMaxTick      = prometheus.NewDesc("rescuedrill_tick_max_seconds", "Longest tick of any drill in the registry.", nil, nil)
@@ -86,7 +87,7 @@ type collector struct {
 }
 
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descDrills, descParticipants, descTicks, descLate, descCaughtUp, descSlipped, descShed, descMaxTick, descInputs,
+	for _, d := range []*prometheus.Desc{descDrills, descParticipants, descTicks, descLate, descCaughtUp, descSlipped, descStarved, descShed, descMaxTick, descInputs,
 		descRejected, descSlow, descConns, descRejects, descProtoErrs, descBytesOut, descBytesIn, descOpen, descAccepted,
 		descHandshake, descRefused, descDgramDrops, descCodes, descPoseDrops, descChoiceLimit} {
 		ch <- d
@@ -112,6 +113,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 			sum.LateTicks += s.LateTicks
 			sum.CaughtUp += s.CaughtUp
 			sum.Slipped += s.Slipped
+			sum.Starved += s.Starved
 			sum.Inputs += s.Inputs
 			sum.RejectedFull += s.RejectedFull
 			sum.RejectedInvalid += s.RejectedInvalid
@@ -129,6 +131,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		counter(descLate, sum.LateTicks)
 		counter(descCaughtUp, sum.CaughtUp)
 		counter(descSlipped, sum.Slipped)
+		counter(descStarved, sum.Starved)
 		gauge(descMaxTick, sum.MaxTick.Seconds())
 		counter(descInputs, sum.Inputs)
 		counter(descRejected, sum.RejectedFull, "queue_full")

@@ -119,11 +119,14 @@ func (s *Server) shedLoop(ctx context.Context) {
 }
 
 // lateness sums, over the registry's drills, the ticks stepped behind
-// schedule or given up, and the ticks stepped.
+// schedule or given up because a drill goroutine waited for a core
+// (drill.Stats.Starved: not a drill's own slow step, such as a slow
+// disk's fsync, which fewer snapshots would not cure), and the ticks
+// stepped.
 func (s *Server) lateness() (late, ticks uint64) {
 	for _, e := range s.Reg.List() {
 		st := e.Drill.Stats()
-		late += st.CaughtUp + st.Slipped
+		late += st.Starved
 		ticks += st.Ticks
 	}
 	return late, ticks

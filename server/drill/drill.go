@@ -143,8 +143,12 @@ type NPCView struct {
 
 // Stats are counters for metrics and tests.
 type Stats struct {
-	Ticks, LateTicks           uint64
-	CaughtUp, Slipped          uint64 // ticks stepped behind schedule; ticks given up (pacer.go)
+	Ticks, LateTicks  uint64
+	CaughtUp, Slipped uint64 // ticks stepped behind schedule; ticks given up (pacer.go)
+	// Starved counts the caught-up and given-up ticks of wakes that came
+	// late while the goroutine was idle: it waited for a core, not for its
+	// own slow step (pacer.starved). Snapshot shedding goes by it.
+	Starved                    uint64
 	Inputs, RejectedFull       uint64
 	RejectedInvalid, Dropped   uint64
 	SlowSubscriberDrops, Syncs uint64
@@ -248,9 +252,17 @@ func (d *Drill) Run(ctx context.Context) error {
 				pace.stop() // a pause is not a backlog
 				continue
 			}
-			n, slipped := pace.wake(d.cfg.Clock.Now())
+			now := d.cfg.Clock.Now()
+			n, slipped := pace.wake(now)
 			if n > 1 || slipped > 0 {
-				d.count(func(s *Stats) { s.CaughtUp += uint64(n - 1); s.Slipped += slipped })
+				starved := pace.starved(now)
+				d.count(func(s *Stats) {
+					s.CaughtUp += uint64(n - 1)
+					s.Slipped += slipped
+					if starved {
+						s.Starved += uint64(n-1) + slipped
+					}
+				})
 			}
 			for range n {
 				d.drain() // everything submitted before this tick belongs to it
@@ -263,6 +275,7 @@ func (d *Drill) Run(ctx context.Context) error {
 					return d.finish()
 				}
 			}
+			pace.done(d.cfg.Clock.Now())
 		}
 	}
 }

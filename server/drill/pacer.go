@@ -17,14 +17,27 @@ type pacer struct {
 	period time.Duration
 	max    int // most ticks per wake; ≤ 1: always one (no catch-up)
 
-	running bool
-	anchor  time.Time // when tick 0 of this run of the schedule was due
-	stepped int64     // ticks stepped since anchor
+	running  bool
+	anchor   time.Time // when tick 0 of this run of the schedule was due
+	stepped  int64     // ticks stepped since anchor
+	lastDone time.Time // when the last wake's steps ended
 }
 
 // stop forgets the schedule (the drill is paused or not started): the next
 // wake starts a new one.
 func (p *pacer) stop() { p.running = false }
+
+// done is told when a wake's steps have ended.
+func (p *pacer) done(now time.Time) { p.lastDone = now }
+
+// starved tells, for a wake with a backlog, why the drill fell behind:
+// true when the goroutine had been idle for half a period or more since
+// its last steps — it was waiting for a core (the machine is overloaded);
+// false when it woke right after its own steps ended — they took long (a
+// slow disk's fsync in the journal), which fewer snapshots would not cure.
+func (p *pacer) starved(now time.Time) bool {
+	return !p.lastDone.IsZero() && now.Sub(p.lastDone) >= p.period/2
+}
 
 // wake is called at a ticker tick with the clock's time; it returns how
 // many ticks to step now (≥ 1) and how many due ticks were given up.

@@ -98,9 +98,33 @@ func TestDrillCatchesUpAfterStall(t *testing.T) {
 		if _, err := d.Results(ctx); err != nil { // runs on the drill goroutine: the ticks are done
 			t.Fatal(err)
 		}
-		if got, s := d.Tick(), d.Stats(); got != c.want || s.CaughtUp != c.caughtUp || s.Slipped != 0 {
-			t.Errorf("MaxCatchUp %d: tick %d caught up %d slipped %d, want tick %d caught up %d",
-				c.maxCatchUp, got, s.CaughtUp, s.Slipped, c.want, c.caughtUp)
+		// The goroutine was idle (its last steps long done) when the late
+		// wake came: it waited for a core, so the caught-up ticks count as
+		// starved too.
+		if got, s := d.Tick(), d.Stats(); got != c.want || s.CaughtUp != c.caughtUp || s.Starved != c.caughtUp || s.Slipped != 0 {
+			t.Errorf("MaxCatchUp %d: tick %d caught up %d starved %d slipped %d, want tick %d caught up and starved %d",
+				c.maxCatchUp, got, s.CaughtUp, s.Starved, s.Slipped, c.want, c.caughtUp)
+		}
+	}
+}
+
+// TestPacerStarved tells a goroutine that waited for a core (idle for half
+// a period or more since its last steps) from one that woke late because
+// its own steps took long (a slow fsync).
+func TestPacerStarved(t *testing.T) {
+	t.Parallel()
+	t0 := time.Unix(1_800_000_000, 0)
+	p := pacer{period: 50 * time.Millisecond, max: 20}
+	if p.starved(t0) {
+		t.Fatal("starved before any steps ended")
+	}
+	p.done(t0)
+	for _, c := range []struct {
+		after time.Duration
+		want  bool
+	}{{0, false}, {2 * time.Millisecond, false}, {24 * time.Millisecond, false}, {25 * time.Millisecond, true}, {300 * time.Millisecond, true}} {
+		if got := p.starved(t0.Add(c.after)); got != c.want {
+			t.Errorf("woke %v after the last steps ended: starved %v, want %v", c.after, got, c.want)
 		}
 	}
 }
