@@ -323,6 +323,7 @@ type drillInfo struct {
 	State        string    `json:"state"`
 	Participants int       `json:"participants"`
 	Tick         uint64    `json:"tick"`
+	Behind       uint64    `json:"behind"` // ticks due and not stepped yet (a drill waiting for a core)
 	Created      time.Time `json:"created"`
 }
 
@@ -334,7 +335,7 @@ func (ds *drillServer) drills() []drillInfo {
 			title = sc.Title.ZH + " · " + sc.Title.EN
 		}
 		out = append(out, drillInfo{ID: e.ID, Scenario: e.Scenario, Title: title, State: e.Drill.State().String(),
-			Participants: server.Participants(e), Tick: e.Drill.Tick(), Created: e.Created.UTC()})
+			Participants: server.Participants(e), Tick: e.Drill.Tick(), Behind: e.Drill.Behind(), Created: e.Created.UTC()})
 	}
 	return out
 }

@@ -114,8 +114,9 @@ func (a *api) get(ctx context.Context, path string) ([]byte, error) {
 
 // drillNow is one drill in /api/drills.
 type drillNow struct {
-	Tick  uint64 `json:"tick"`
-	State string `json:"state"`
+	Tick   uint64 `json:"tick"`
+	Behind uint64 `json:"behind"` // due, not stepped yet: late, not missed (a server before it: 0)
+	State  string `json:"state"`
 }
 
 // ticks reads every drill's current tick and state (one List on the

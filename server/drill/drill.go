@@ -186,8 +186,9 @@ type Drill struct {
 	}
 	stateNow atomic.Uint32
 	tickNow  atomic.Uint64
-	joined   atomic.Int32 // slots handed out (d.slots), for Joined
-	log      inputLog     // applied inputs, for mirror clients
+	paceNow  atomic.Pointer[pacer] // a copy of the schedule after each wake, for Behind
+	joined   atomic.Int32          // slots handed out (d.slots), for Joined
+	log      inputLog              // applied inputs, for mirror clients
 }
 
 // New makes a drill in the lobby (or, with Config.World, paused at the
@@ -249,7 +250,10 @@ func (d *Drill) Run(ctx context.Context) error {
 			d.accept(s)
 		case <-t.C():
 			if d.state != Running {
-				pace.stop() // a pause is not a backlog
+				if pace.running {
+					pace.stop() // a pause is not a backlog
+					d.paceNow.Store(nil)
+				}
 				continue
 			}
 			now := d.cfg.Clock.Now()
@@ -276,6 +280,8 @@ func (d *Drill) Run(ctx context.Context) error {
 				}
 			}
 			pace.done(d.cfg.Clock.Now())
+			snap := pace
+			d.paceNow.Store(&snap)
 		}
 	}
 }
@@ -447,6 +453,18 @@ func (d *Drill) Joined() int { return int(d.joined.Load()) }
 
 // Tick is the world's tick now.
 func (d *Drill) Tick() uint64 { return d.tickNow.Load() }
+
+// Behind is how many ticks a running drill owes its schedule now: due by
+// the clock, not stepped yet (a goroutine waiting for a core steps them at
+// its next wake, pacer.go). With Tick it tells a late tick from a missed
+// one, which Stats.Slipped counts.
+func (d *Drill) Behind() uint64 {
+	p := d.paceNow.Load()
+	if p == nil || d.State() != Running {
+		return 0
+	}
+	return uint64(p.behind(d.cfg.Clock.Now()))
+}
 
 // Submit queues a participant's input for the next tick without blocking.
 // With ack non-nil (buffered, capacity ≥ 1) the drill sends nil once the

@@ -66,3 +66,12 @@ func (p *pacer) wake(now time.Time) (steps int, slipped uint64) {
 	p.stepped += n
 	return int(n), 0
 }
+
+// behind is how many ticks of the schedule are due at now and not yet
+// stepped (0 when on time, stopped or without catch-up).
+func (p *pacer) behind(now time.Time) int64 {
+	if p.max <= 1 || !p.running {
+		return 0
+	}
+	return max(0, int64(now.Sub(p.anchor)/p.period)+1-p.stepped)
+}

@@ -98,6 +98,19 @@ func TestDrillCatchesUpAfterStall(t *testing.T) {
 		if _, err := d.Results(ctx); err != nil { // runs on the drill goroutine: the ticks are done
 			t.Fatal(err)
 		}
+		if c.maxCatchUp > 1 {
+			// Three periods later the drill owes three ticks until its
+			// goroutine wakes.
+			if b := d.Behind(); b != 0 {
+				t.Errorf("right after its steps the drill owes %d ticks, want 0", b)
+			}
+			clk.mu.Lock()
+			clk.now = clk.now.Add(3 * period)
+			clk.mu.Unlock()
+			if b := d.Behind(); b != 3 {
+				t.Errorf("three periods on, the drill owes %d ticks, want 3", b)
+			}
+		}
 		// The goroutine was idle (its last steps long done) when the late
 		// wake came: it waited for a core, so the caught-up ticks count as
 		// starved too.
