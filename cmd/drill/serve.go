@@ -323,7 +323,8 @@ type drillInfo struct {
 	State        string    `json:"state"`
 	Participants int       `json:"participants"`
 	Tick         uint64    `json:"tick"`
-	Behind       uint64    `json:"behind"` // ticks due and not stepped yet (a drill waiting for a core)
+	Behind       uint64    `json:"behind"`     // ticks due and not stepped yet (a drill waiting for a core)
+	At           int64     `json:"at_unix_ns"` // when tick and behind were read
 	Created      time.Time `json:"created"`
 }
 
@@ -334,8 +335,13 @@ func (ds *drillServer) drills() []drillInfo {
 		if sc := e.Setup.Scenario; sc != nil {
 			title = sc.Title.ZH + " · " + sc.Title.EN
 		}
-		out = append(out, drillInfo{ID: e.ID, Scenario: e.Scenario, Title: title, State: e.Drill.State().String(),
-			Participants: server.Participants(e), Tick: e.Drill.Tick(), Behind: e.Drill.Behind(), Created: e.Created.UTC()})
+		// Tick, Behind and the time are read together, before the
+		// participant count (a call on the drill goroutine, slow on a
+		// loaded server), so a load test compares each drill's ticks with
+		// the time of its own read.
+		st, tick, behind, at := e.Drill.State(), e.Drill.Tick(), e.Drill.Behind(), time.Now()
+		out = append(out, drillInfo{ID: e.ID, Scenario: e.Scenario, Title: title, State: st.String(),
+			Participants: server.Participants(e), Tick: tick, Behind: behind, At: at.UnixNano(), Created: e.Created.UTC()})
 	}
 	return out
 }

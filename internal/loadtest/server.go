@@ -115,7 +115,8 @@ func (a *api) get(ctx context.Context, path string) ([]byte, error) {
 // drillNow is one drill in /api/drills.
 type drillNow struct {
 	Tick   uint64 `json:"tick"`
-	Behind uint64 `json:"behind"` // due, not stepped yet: late, not missed (a server before it: 0)
+	Behind uint64 `json:"behind"`     // due, not stepped yet: late, not missed (a server before it: 0)
+	At     int64  `json:"at_unix_ns"` // when the server read them (0: a server before it)
 	State  string `json:"state"`
 }
 

@@ -111,3 +111,19 @@ func TestMissedTicksLeaveOutOwed(t *testing.T) {
 		}
 	}
 }
+
+// TestMissedTicksUseEachDrillsReadTime: with the server's read times the
+// expected ticks of each drill come from its own two reads, not from the
+// load test's time of the whole list.
+func TestMissedTicksUseEachDrillsReadTime(t *testing.T) {
+	t.Parallel()
+	const s = int64(1e9)
+	w := &window{tickSeconds: 12, drills: []*drillRun{{created: created{ID: "d1", TickHz: 20}}, {created: created{ID: "d2", TickHz: 20}}},
+		ticksBefore: map[string]drillNow{"d1": {Tick: 0, At: 100 * s, State: "running"}, "d2": {Tick: 0, At: 101 * s, State: "running"}},
+		ticksAfter:  map[string]drillNow{"d1": {Tick: 200, At: 110 * s, State: "running"}, "d2": {Tick: 220, At: 112 * s, State: "running"}},
+		before:      sample{}, after: sample{}}
+	r := buildReport(Config{}, w)
+	if r.Tick.Missed != 0 || r.Tick.Expected != 420 {
+		t.Fatalf("missed %d of %v expected, want 0 of 420 (10 s and 11 s of reads at 20 Hz)", r.Tick.Missed, r.Tick.Expected)
+	}
+}
