@@ -14,8 +14,8 @@ const common = { bundle: true, format: 'esm', target: 'es2022', minify: true, le
 await esbuild.build({ ...common, entryPoints: ['src/play.js', 'src/console.js'], outdir: out });
 // IWER (Meta's Immersive Web Emulation Runtime) as a classic script the
 // tests inject before the page runs: it installs an emulated Quest 3 as
-// navigator.xr and leaves the device at window.__xrDevice.
+// navigator.xr and leaves the device at window.__xrDevice — or, with
+// window.__emulate = 'visionpro' set first, an Apple Vision Pro with
+// gaze-and-pinch (transient-pointer) input scripted as Safari does it
+// (test/visionpro.js says how).
 await esbuild.build({ ...common, format: 'iife', entryPoints: ['test/iwer-entry.js'], outfile: `${testOut}/iwer.js` });
-// The same runtime as an Apple Vision Pro: no controllers, gaze-and-pinch
-// (transient-pointer) input scripted as Safari does it (the entry says how).
-await esbuild.build({ ...common, format: 'iife', entryPoints: ['test/iwer-visionpro-entry.js'], outfile: `${testOut}/iwer-visionpro.js` });

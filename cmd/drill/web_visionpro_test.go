@@ -12,11 +12,15 @@ import (
 	"github.com/rescuedrill/rescuedrill/engine"
 )
 
+// emulateVisionPro, run before testdata/iwer.js, makes it install the
+// emulated Vision Pro instead of a Quest 3.
+const emulateVisionPro = `window.__emulate = 'visionpro';`
+
 // TestWebVisionProGazeAndPinch is the headset path on an emulated Apple
 // Vision Pro: no controllers, no thumbstick, no gamepad — input only as
 // Safari's transient-pointer sources that exist for the length of a pinch,
 // whose ray is the gaze at selectstart and then follows the hand
-// (client/web/test/iwer-visionpro-entry.js scripts this on IWER, which has
+// (client/web/test/visionpro.js scripts this on IWER, which has
 // no Vision Pro profile). The page joins a flood drill over WebTransport,
 // enters immersive-vr, teleports by a pinch while looking at the ground
 // 5 m east (the server moves the participant there), and answers the
@@ -26,7 +30,7 @@ import (
 // selectstart would aim 25° low from the hand: it would teleport a metre
 // or two ahead instead of 5 m, and hit the ground instead of the option.
 func TestWebVisionProGazeAndPinch(t *testing.T) {
-	_, ctx, e := openXRPage(t, "Mei", "en", pageErrors, testdataScript(t, "iwer-visionpro.js"))
+	_, ctx, e := openXRPage(t, "Mei", "en", pageErrors, emulateVisionPro, testdataScript(t, "iwer.js"))
 	waitJS(t, ctx, "the Welcome", `window.__drill.joined === true && window.__drill.slot === 0`)
 	waitJS(t, ctx, "the scene and snapshots", `window.__drill.sceneReady === true && window.__drill.snapshots > 0`)
 	// The page tells a Vision Pro user how to aim, in both languages.
@@ -245,7 +249,7 @@ func waitStill(t *testing.T, ctx context.Context) {
 // the head has turned to the ground by the release (a ray taken at the
 // select would teleport instead).
 func TestWebGazeCursorTap(t *testing.T) {
-	_, ctx, e := openXRPage(t, "Jun", "zh-CN", pageErrors, testdataScript(t, "iwer-visionpro.js"))
+	_, ctx, e := openXRPage(t, "Jun", "zh-CN", pageErrors, emulateVisionPro, testdataScript(t, "iwer.js"))
 	waitJS(t, ctx, "the scene and snapshots", `window.__drill.sceneReady === true && window.__drill.snapshots > 0 && !document.getElementById('enter-vr').hidden`)
 	if err := e.Drill.Start(context.Background()); err != nil {
 		t.Fatal(err)

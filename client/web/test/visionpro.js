@@ -20,7 +20,8 @@
 // test switches primaryInputMode to 'hand', no hands either (Safari
 // without the hand-tracking permission). window.__xrDevice is the IWER
 // device, window.__visionPro the pinch script (and gazeCursor(), which
-// turns the device into an older headset with a gaze cursor).
+// turns the device into an older headset with a gaze cursor). It is part
+// of testdata/iwer.js, chosen by window.__emulate = 'visionpro'.
 import { XRDevice, metaQuest3, XRInputSource, XRSpace, XRInputSourceEvent, P_DEVICE, P_SESSION, P_SPACE } from 'iwer';
 
 const appleVisionPro = {
@@ -35,9 +36,7 @@ const appleVisionPro = {
   userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15',
 };
 
-const device = new XRDevice(appleVisionPro);
-device.installRuntime({ forceInstall: true });
-window.__xrDevice = device;
+let device; // the emulated headset, made by installVisionPro
 
 // setRay points a space's ray (its −z axis) from origin o along direction
 // d: a column-major rotation-translation matrix whose quaternion turns
@@ -140,20 +139,31 @@ const log = [];
 // The device's inputs are IWER's (hands, when a test turns them on) plus
 // the pinches in progress.
 const ownActive = Object.getOwnPropertyDescriptor(XRDevice.prototype, 'activeInputs').get;
-Object.defineProperty(device, 'activeInputs', {
-  get() {
-    const own = ownActive.call(this);
-    if (this[P_DEVICE].visibilityState !== 'visible') return own;
-    return [...own, ...pointers.filter((p) => p.connected)];
-  },
-});
 
 // The hand's motion during a pinch unless a test says otherwise: a
 // relaxed hand at the side of the body, its ray turned 25° down from the
 // gaze — where a ray that is not taken at selectstart ends up.
 const HAND = { dx: 0.2, dy: -0.5, dz: -0.25, pitch: (25 * Math.PI) / 180 };
 
-window.__visionPro = {
+// installVisionPro installs the emulated Vision Pro as navigator.xr and
+// leaves the device at window.__xrDevice and the pinch script at
+// window.__visionPro (test/iwer-entry.js calls it when a test asked for
+// this headset).
+export function installVisionPro() {
+  device = new XRDevice(appleVisionPro);
+  device.installRuntime({ forceInstall: true });
+  Object.defineProperty(device, 'activeInputs', {
+    get() {
+      const own = ownActive.call(this);
+      if (this[P_DEVICE].visibilityState !== 'visible') return own;
+      return [...own, ...pointers.filter((p) => p.connected)];
+    },
+  });
+  window.__xrDevice = device;
+  window.__visionPro = visionPro;
+}
+
+const visionPro = {
   // pinch starts a pinch looking along gaze {x, y, z} (the reference
   // space's axes) from the eyes.
   pinch(gaze, hand = HAND, handedness = 'right') {
