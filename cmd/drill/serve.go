@@ -206,6 +206,9 @@ func startServer(ctx context.Context, o serveOptions, log *slog.Logger) (_ *dril
 	if ds.hash, err = transport.CertHash(ds.cert); err != nil {
 		return nil, err
 	}
+	// handler() runs here, after Recover and before anything listens:
+	// extraRoutes may hook the registry (serve_report.go stores each new
+	// drill's facilitator-token hash through Registry.OnDrill).
 	ds.ln, err = transport.Listen(ctx, o.Addr, transport.Config{Certificate: ds.cert, Handler: ds.handler(), Logger: log})
 	if err != nil {
 		return nil, err
