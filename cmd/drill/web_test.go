@@ -319,28 +319,9 @@ func TestWebHeadsetJoinsAndChooses(t *testing.T) {
 
 	// Hand tracking: the controllers are put down, the right hand's ray
 	// points at the "around" option of the next prompt and pinches.
-	// The participant comes to a stop — the position in the snapshots
-	// stays put while 1.5 s of drill ticks go by (the page's own clock is
-	// no guide: a slowly rendering page decodes snapshots in bursts) —
-	// before the prompt's panel is placed in front of them.
-	for pos, since, deadline := "", 0, time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
-		type probe struct {
-			Pos  string
-			Tick int
-		}
-		p, err := chromedp.Run(ctx, chromedp.Evaluate[probe](`({pos: window.__drill.self.x + ',' + window.__drill.self.y, tick: window.__drill.tick})`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p.Pos != pos {
-			pos, since = p.Pos, p.Tick
-		} else if p.Tick-since >= 30 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the participant never stops: at %s", pos)
-		}
-	}
+	// The participant comes to a stop (waitStill) before the prompt's
+	// panel is placed in front of them.
+	waitStill(t, ctx)
 	evalJS(t, ctx, `window.__xrDevice.primaryInputMode = 'hand'`)
 	if err := e.Drill.Inject(context.Background(), "q_underpass"); err != nil {
 		t.Fatal(err)
