@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -239,6 +240,18 @@ func Dial(ctx context.Context, o Options) (*Client, error) {
 		offer = o.TerrainCache.Load()
 	}
 	hs, err := c.handshake(ctx, h, offer)
+	for try := 1; err != nil && refusedForNow(err) && try < dialTries; try++ {
+		// The server turned the connection away before any join happened
+		// (a class pressing Join together on a loaded server): nothing to
+		// undo, so knock again after a short, jittered pause.
+		pause := time.Duration(50+rand.IntN(50)) * time.Millisecond << try
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(pause):
+		}
+		hs, err = c.handshake(ctx, h, offer)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -251,6 +264,17 @@ func Dial(ctx context.Context, o Options) (*Client, error) {
 	c.sender.Add(1)
 	go c.sendLoop(time.Second / time.Duration(hz))
 	return c, nil
+}
+
+// dialTries is how often Dial knocks on a server that is momentarily full
+// (1.5–3 s of pauses in all) before it gives the refusal to the caller.
+const dialTries = 5
+
+// refusedForNow: the connection was refused at the transport level because
+// the server was momentarily full (transport.Refused; CodeBusy arrives
+// here already turned into a *ServerError).
+func refusedForNow(err error) bool {
+	return transport.Refused(err) || CodeOf(err) == transport.CodeBusy
 }
 
 func (c *Client) hello(token wire.Token) *wire.Hello {

@@ -233,8 +233,13 @@ func (b *netBot) play(ctx context.Context, d *transport.Dialer) error {
 		}
 		b.res.Drops = append(b.res.Drops, fmt.Sprintf("%.1fs in, mirror at %d: %v", time.Since(began).Seconds(), b.mirrorTick(), err))
 		switch {
-		case !b.welcomed || !retryable(err) || b.o.ReconnectFor < 0:
-			return err // without a token there is nothing to rejoin
+		case !retryable(err) || b.o.ReconnectFor < 0:
+			return err
+		case !b.welcomed && !refusedForNow(err):
+			// Without a token there is nothing to rejoin; but a server that
+			// was momentarily full turned the connection away before any
+			// join, so knocking again cannot make a second participant.
+			return err
 		}
 		// A connection that was welcomed and lasted counts as back in; one
 		// refused or dropped at once does not restart the clock.
@@ -312,6 +317,14 @@ func retryable(err error) bool {
 		}
 	}
 	return true
+}
+
+// refusedForNow: the server turned the connection away at the transport
+// level because it was momentarily full (transport.Refused; CodeBusy
+// arrives here as a *serverError).
+func refusedForNow(err error) bool {
+	var se *serverError
+	return transport.Refused(err) || errors.As(err, &se) && se.Code == transport.CodeBusy
 }
 
 // connect is one connection: dial, Hello (with the token after the first

@@ -8,6 +8,7 @@ import (
 
 	"github.com/quic-go/quic-go"
 
+	"github.com/rescuedrill/rescuedrill/server/transport"
 	"github.com/rescuedrill/rescuedrill/server/wire"
 )
 
@@ -46,5 +47,32 @@ func TestRetryable(t *testing.T) {
 	var se *serverError
 	if err := closeError(remote(uint64(wire.CodeDrillEnded))); !errors.As(err, &se) || se.Code != wire.CodeDrillEnded {
 		t.Errorf("a close with drill_ended reads as %v", err)
+	}
+}
+
+// TestRefusedForNow: before its first welcome a bot has no token, so it
+// knocks again only when the server turned the connection away before any
+// join (momentarily full); anything else ends it, as before.
+func TestRefusedForNow(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"quic-go's queue overflowed", fmt.Errorf("open: %w", &quic.TransportError{Remote: true, ErrorCode: quic.ConnectionRefused}), true},
+		{"accept queue stayed full", &quic.ApplicationError{Remote: true, ErrorCode: transport.CodeBusy, ErrorMessage: "server busy"}, true},
+		{"handshake timed out", &quic.HandshakeTimeoutError{}, false},
+		{"join throttled", &quic.ApplicationError{Remote: true, ErrorCode: quic.ApplicationErrorCode(wire.CodeTryLater)}, false},
+		{"drill full", &quic.ApplicationError{Remote: true, ErrorCode: quic.ApplicationErrorCode(wire.CodeDrillFull)}, false},
+	}
+	for _, tc := range tests {
+		err := closeError(tc.err)
+		if got := refusedForNow(err); got != tc.want {
+			t.Errorf("%s: refusedForNow(%v) = %v, want %v", tc.name, err, got, tc.want)
+		}
+		if tc.want && !retryable(err) {
+			t.Errorf("%s: refused for now but not retryable", tc.name)
+		}
 	}
 }

@@ -57,6 +57,23 @@ func DialWith(ctx context.Context, addr string, tlsConf *tls.Config, o DialOptio
 	return wrapQUIC(qc, defaultDatagramQueue, nil), nil
 }
 
+// Refused reports whether err (from a dial, or a connection's first
+// reads and writes) says the server turned the connection away because it
+// was momentarily full, before any session began: QUIC's
+// CONNECTION_REFUSED (quic-go's own queue of 32 handshaken connections
+// overflowed before the server's accept loop ran, which a class pressing
+// Join together can cause on a loaded server) or CodeBusy (the accept
+// queue stayed full for HandshakeTimeout). Dialling again a moment later
+// is the right answer; clients do it by themselves.
+func Refused(err error) bool {
+	var te *quic.TransportError
+	if errors.As(err, &te) && te.Remote && te.ErrorCode == quic.ConnectionRefused {
+		return true
+	}
+	var ae *quic.ApplicationError
+	return errors.As(err, &ae) && ae.Remote && ae.ErrorCode == CodeBusy
+}
+
 // DialWebTransport opens a WebTransport session at url
 // ("https://host:port/wt") the way a browser does (used by tests and Go
 // tools). The session's QUIC connection is closed with the session.
