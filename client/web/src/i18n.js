@@ -3,7 +3,7 @@
 // pick() chooses.
 const STRINGS = {
   'zh-CN': {
-    title: 'RescueDrill 演练', join: '加入演练', joinCode: '加入码', name: '名字', connecting: '正在连接…',
+    title: 'RescueDrill 演练', join: '加入演练', joinCode: '加入码', name: '名字', connecting: '正在连接…', retrying: '服务器繁忙，正在重试…',
     joined: '已加入', slot: '位置', phase: ['等待开始', '进行中', '已暂停', '已结束'], tick: '时刻',
     enterVR: '进入 VR', enterAR: '桌面 AR', noXR: '此设备不支持 WebXR：使用三维视图（WASD 移动，拖动转向）',
     xrHint: '头显中：指向并选择；Apple Vision Pro：注视并捏合 · look and pinch',
@@ -16,7 +16,7 @@ const STRINGS = {
     joinHere: '扫码加入', copy: '复制',
   },
   en: {
-    title: 'RescueDrill', join: 'Join the drill', joinCode: 'Join code', name: 'Name', connecting: 'Connecting…',
+    title: 'RescueDrill', join: 'Join the drill', joinCode: 'Join code', name: 'Name', connecting: 'Connecting…', retrying: 'Server busy, trying again…',
     joined: 'Joined', slot: 'slot', phase: ['Waiting to start', 'Running', 'Paused', 'Ended'], tick: 'tick',
     enterVR: 'Enter VR', enterAR: 'Tabletop AR', noXR: 'No WebXR here: 3-D view (WASD to move, drag to turn)',
     xrHint: 'In a headset: point and select; on Apple Vision Pro: look and pinch · 注视并捏合',

@@ -40,6 +40,9 @@ export class Connection {
     }
     this.wt = new WebTransport(url, wtOpts);
     await this.wt.ready;
+    // From here on the server may read our Hello; before, a failure means
+    // nobody joined (a refused or unreachable server).
+    this.reached = true;
     this.wt.closed.then((info) => this.onClosed(info), (err) => this.onClosed({ reason: String(err) }));
     const stream = await this.wt.createBidirectionalStream();
     this.writer = stream.writable.getWriter();

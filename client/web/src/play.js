@@ -10,6 +10,7 @@ import { Connection, ROLE } from './net.js';
 import { S, bi, lang, pick, LEVEL_COLOURS } from './i18n.js';
 import { DrillScene, panel } from './scene.js';
 import { packQuat } from './wire.js';
+import { interpolate } from './interp.js';
 import { trackSelectRays, rayFromPose, inputHintKind, inputHint, AT_START } from './xrinput.js';
 
 const $ = (id) => document.getElementById(id);
@@ -71,10 +72,20 @@ async function connect(token) {
     await conn.open();
   } catch (e) {
     state.errors.push({ text: String(e) });
+    // Turned away before the session opened (a server momentarily full
+    // refuses connections when a class presses Join together; the network
+    // blinked): nothing was joined, so knock again a few times by itself,
+    // 0.4–0.8 s apart and doubling, before showing the error.
+    if (!conn.reached && !state.joined && (state.openRetries = (state.openRetries || 0) + 1) <= OPEN_RETRIES) {
+      $('status').textContent = S.retrying;
+      setTimeout(() => connect(token), (200 + Math.random() * 200) * 2 ** state.openRetries);
+      return;
+    }
     $('status').textContent = String(e);
     onClosed();
   }
 }
+const OPEN_RETRIES = 4;
 
 // onClosed reconnects with the token unless the drill is over or the
 // server refused us for good (a wrong join code, a full drill).
@@ -169,28 +180,12 @@ function noteGap(tick) {
   if (seenGap.runs >= 3 && g <= (state.tickHz || 20)) seenGap.ticks = g;
 }
 
-// interpolated returns entities at the render time: two snapshot intervals
+// interpolated returns everyone at the render time: two snapshot intervals
 // behind the newest (docs/protocol.md §10), lerped between the snapshots
-// around it.
+// around it (src/interp.js).
 function interpolated() {
-  if (!snaps.length) return null;
-  const newest = snaps[snaps.length - 1];
   const interval = seenGap.ticks ? 1000 * seenGap.ticks / (state.tickHz || 20) : 1000 / (state.snapshotHz || 20);
-  const t = performance.now() - 2 * interval;
-  let a = snaps[0], b = newest;
-  for (let i = 0; i + 1 < snaps.length; i++) if (snaps[i].at <= t && snaps[i + 1].at >= t) { a = snaps[i]; b = snaps[i + 1]; break; }
-  const k = b.at > a.at ? Math.max(0, Math.min(1, (t - a.at) / (b.at - a.at))) : 1;
-  const lerp = (ma, mb) => {
-    const out = [];
-    for (const [id, eb] of mb) {
-      const ea = ma.get(id) || eb;
-      let dh = eb.heading - ea.heading;
-      if (dh > 512) dh -= 1024; else if (dh < -512) dh += 1024;
-      out.push({ ...eb, x: ea.x + (eb.x - ea.x) * k, y: ea.y + (eb.y - ea.y) * k, heading: ea.heading + dh * k });
-    }
-    return out;
-  };
-  return { participants: lerp(a.participants, b.participants), npcs: lerp(a.npcs, b.npcs) };
+  return interpolate(snaps, performance.now() - 2 * interval);
 }
 
 // ---- input: desktop ----
@@ -364,7 +359,7 @@ function frame(_, xrFrame) {
   const tabletop = state.xr === 'immersive-ar';
   if (ents) {
     ds.placePeople(ents.participants, ents.npcs, tabletop ? -1 : state.slot);
-    ds.placeXR(snaps[snaps.length - 1].xr); // heads turn, hands point (newest: not interpolated)
+    ds.placeXR(ents.xr); // heads turn, hands point, in step with the bodies
     const me = ents.participants.find((e) => e.id === state.slot);
     if (me && !tabletop) {
       const x = me.x / 64, z = me.y / 64;
