@@ -24,6 +24,7 @@ import (
 	"github.com/rescuedrill/rescuedrill/scenarios"
 	"github.com/rescuedrill/rescuedrill/server/drill"
 	"github.com/rescuedrill/rescuedrill/server/journal"
+	"github.com/rescuedrill/rescuedrill/server/store"
 	"github.com/rescuedrill/rescuedrill/server/wire"
 )
 
@@ -41,10 +42,13 @@ type Entry struct {
 	Code     string // short join code participants type
 	Scenario string
 	Source   []byte
-	Seed     uint64
-	Setup    engine.Setup
-	Created  time.Time
-	Drill    *drill.Drill
+	// ScenarioHash is store.ScenarioHash of Source and the map files it
+	// came with (none on a built-in map), what the results record.
+	ScenarioHash string
+	Seed         uint64
+	Setup        engine.Setup
+	Created      time.Time
+	Drill        *drill.Drill
 
 	facilitator string
 	cancel      context.CancelFunc
@@ -183,8 +187,8 @@ func (r *Registry) Create(ctx context.Context, req CreateRequest) (_ *Entry, _ s
 	if err != nil {
 		return nil, "", err
 	}
-	e := &Entry{ID: id, Scenario: name, Source: src, Seed: req.Seed, Setup: setup, Created: r.clock.Now(), facilitator: fac,
-		sendsTick: r.SnapshotTicks}
+	e := &Entry{ID: id, Scenario: name, Source: src, ScenarioHash: store.ScenarioHash(src, req.Files), Seed: req.Seed,
+		Setup: setup, Created: r.clock.Now(), facilitator: fac, sendsTick: r.SnapshotTicks}
 	d, err := drill.New(drill.Config{ID: id, Setup: setup, Seed: req.Seed, Journal: j, Clock: r.clock, Capture: e.frameSnapshot, OnTick: r.OnTick, MaxCatchUp: r.MaxCatchUp})
 	if err != nil {
 		j.Close()
@@ -308,7 +312,7 @@ func (r *Registry) Recover(ctx context.Context) ([]*Entry, error) {
 			r.log.Error("journal unrecoverable", "drill", rec.DrillID, "err", rec.Err)
 			continue
 		}
-		name, src, setup, err := r.recoverScenario(rec.DrillID, rec.Log.Header)
+		name, src, setup, hash, err := r.recoverScenario(rec.DrillID, rec.Log.Header)
 		if err != nil {
 			rec.Journal.Close()
 			r.log.Error("recovered drill's scenario does not load", "drill", rec.DrillID, "err", err)
@@ -325,7 +329,7 @@ func (r *Registry) Recover(ctx context.Context) ([]*Entry, error) {
 			r.log.Warn("recovered drill has no usable key file: new join code and tokens", "drill", rec.DrillID, "err", err)
 			head, parts = keysHead{}, nil
 		}
-		e := &Entry{ID: rec.DrillID, Scenario: name, Source: src, Seed: rec.Log.Header.Seed, Setup: setup, Created: r.clock.Now(),
+		e := &Entry{ID: rec.DrillID, Scenario: name, Source: src, ScenarioHash: hash, Seed: rec.Log.Header.Seed, Setup: setup, Created: r.clock.Now(),
 			facilitator: head.Facilitator, keys: keys, tokens: map[string]int32{}, sendsTick: r.SnapshotTicks}
 		if e.facilitator == "" {
 			e.facilitator = newSecret()

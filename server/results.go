@@ -136,7 +136,7 @@ func (f *following) create(recovered bool) {
 	ctx, cancel := f.ctx()
 	defer cancel()
 	err := f.rc.Store.CreateDrill(ctx, store.Drill{ID: e.ID, JoinCode: e.Code, Scenario: e.Scenario,
-		ScenarioHash: store.SourceHash(e.Source), Seed: e.Seed, TickHz: e.Setup.Scenario.Hz(),
+		ScenarioHash: e.ScenarioHash, Seed: e.Seed, TickHz: e.Setup.Scenario.Hz(),
 		State: store.StateLobby, CreatedAt: e.Created})
 	switch {
 	case recovered && errors.Is(err, store.ErrExists):

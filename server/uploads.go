@@ -12,6 +12,7 @@ import (
 	"github.com/rescuedrill/rescuedrill/internal/durable"
 	"github.com/rescuedrill/rescuedrill/scenarios"
 	"github.com/rescuedrill/rescuedrill/server/journal"
+	"github.com/rescuedrill/rescuedrill/server/store"
 )
 
 // A scenario on the trainer's own map comes with its grid files. The
@@ -90,20 +91,42 @@ func writeSynced(name string, b []byte) error {
 
 // recoverScenario loads a journalled drill's scenario: from its upload
 // folder when it has one (a scenario on the trainer's own map), else as
-// loadScenario does (built-in, or YAML on a built-in map).
-func (r *Registry) recoverScenario(id string, h replay.Header) (string, []byte, engine.Setup, error) {
+// loadScenario does (built-in, or YAML on a built-in map). hash is the
+// Entry's ScenarioHash: over the stored map files too.
+func (r *Registry) recoverScenario(id string, h replay.Header) (name string, src []byte, setup engine.Setup, hash string, err error) {
 	dir := r.uploadDir(id)
 	if _, err := os.Stat(dir); err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			return "", nil, engine.Setup{}, err
+			return "", nil, engine.Setup{}, "", err
 		}
-		return loadScenario(CreateRequest{Scenario: h.Scenario, Source: h.Source})
+		name, src, setup, err := loadScenario(CreateRequest{Scenario: h.Scenario, Source: h.Source})
+		return name, src, setup, store.ScenarioHash(src, nil), err
 	}
-	l, err := scenarios.LoadSourceIn(h.Scenario, h.Source, os.DirFS(dir))
+	fsys := os.DirFS(dir)
+	l, err := scenarios.LoadSourceIn(h.Scenario, h.Source, fsys)
 	if err != nil {
-		return "", nil, engine.Setup{}, fmt.Errorf("%w: %v", ErrScenario, err)
+		return "", nil, engine.Setup{}, "", fmt.Errorf("%w: %v", ErrScenario, err)
 	}
-	return h.Scenario, h.Source, engine.Setup{Scenario: l.Scenario, Map: l.Map}, nil
+	files, err := uploadedFiles(fsys, h.Scenario)
+	if err != nil {
+		return "", nil, engine.Setup{}, "", err
+	}
+	return h.Scenario, h.Source, engine.Setup{Scenario: l.Scenario, Map: l.Map}, store.ScenarioHash(h.Source, files), nil
+}
+
+// uploadedFiles reads back the map files storeUpload wrote beside the
+// scenario (every file in the folder but the scenario itself).
+func uploadedFiles(fsys fs.FS, scenario string) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || p == scenario {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		files[p] = b
+		return err
+	})
+	return files, err
 }
 
 // loadUpload is loadScenario for a scenario that came with map files.

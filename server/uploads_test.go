@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rescuedrill/rescuedrill/server/store"
 )
 
 // ownMapUpload is scenarios/testdata/valid-landslide.yaml with the three
@@ -50,6 +52,11 @@ func TestUploadStoredAndRecovered(t *testing.T) {
 	if e.Setup.Map == nil || e.Setup.Map.Soil == nil || e.Scenario != "hillside.yaml" {
 		t.Fatalf("created drill: scenario %q, map %+v", e.Scenario, e.Setup.Map)
 	}
+	// The results name the map too: the same YAML on a built-in map, or
+	// over another grid, is another scenario.
+	if want := store.ScenarioHash(req.Source, req.Files); e.ScenarioHash != want || e.ScenarioHash == store.SourceHash(req.Source) {
+		t.Fatalf("scenario hash %s, want %s (over the YAML and its grids)", e.ScenarioHash, want)
+	}
 	dir := UploadDir(data, e.ID)
 	for p, want := range map[string][]byte{"hillside.yaml": req.Source, "maps/test-district.soil.asc": req.Files["maps/test-district.soil.asc"]} {
 		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
@@ -92,6 +99,9 @@ func TestUploadStoredAndRecovered(t *testing.T) {
 	m := got[0].Setup.Map
 	if got[0].ID != e.ID || m == nil || m.Soil == nil || m.Elev.NX != e.Setup.Map.Elev.NX || got[0].Scenario != "hillside.yaml" {
 		t.Fatalf("recovered %s %q with map %+v", got[0].ID, got[0].Scenario, m)
+	}
+	if got[0].ScenarioHash != e.ScenarioHash {
+		t.Fatalf("recovered scenario hash %s, created with %s", got[0].ScenarioHash, e.ScenarioHash)
 	}
 	r2.Close()
 

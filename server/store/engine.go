@@ -2,8 +2,11 @@ package store
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
+	"maps"
 	"math"
+	"slices"
 
 	"github.com/rescuedrill/rescuedrill/engine"
 )
@@ -13,6 +16,28 @@ import (
 func SourceHash(src []byte) string {
 	h := sha256.Sum256(src)
 	return hex.EncodeToString(h[:])
+}
+
+// ScenarioHash names everything a drill ran on, as Drill.ScenarioHash
+// records it: for a scenario on a built-in map (no files) its SourceHash;
+// for one on the trainer's own map the SHA-256 of the YAML and of every
+// map file it came with — each path and content, length-prefixed, paths in
+// byte order — so that the same YAML over a changed grid is told apart.
+func ScenarioHash(src []byte, files map[string][]byte) string {
+	if len(files) == 0 {
+		return SourceHash(src)
+	}
+	h := sha256.New()
+	field := func(b []byte) {
+		h.Write(binary.BigEndian.AppendUint64(nil, uint64(len(b))))
+		h.Write(b)
+	}
+	field(src)
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		field([]byte(name))
+		field(files[name])
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // FromEngine converts the engine's results (World.Results, or a headless

@@ -705,3 +705,39 @@ func TestDefaultDataDir(t *testing.T) {
 		t.Errorf("default: %q %v", d, err)
 	}
 }
+
+// TestScenarioHash: a scenario on a built-in map is named by its YAML
+// alone (the hash every drill recorded before maps could be uploaded);
+// one on the trainer's own map by its YAML and every grid, so a changed
+// grid, a renamed one or a byte moved from a name into a file is another
+// scenario, whatever order the files come in.
+func TestScenarioHash(t *testing.T) {
+	t.Parallel()
+	src := []byte("id: riverside\n")
+	grids := map[string][]byte{"a.elev.asc": []byte("ncols 2\n"), "a.landuse.asc": []byte("ncols 2\n1 1\n")}
+	base := ScenarioHash(src, grids)
+	if got := ScenarioHash(src, nil); got != SourceHash(src) {
+		t.Fatalf("no files: %s, want the source hash %s", got, SourceHash(src))
+	}
+	if base == SourceHash(src) || len(base) != 64 {
+		t.Fatalf("with grids: %s", base)
+	}
+	again := map[string][]byte{"a.landuse.asc": grids["a.landuse.asc"], "a.elev.asc": grids["a.elev.asc"]}
+	if got := ScenarioHash(src, again); got != base {
+		t.Fatalf("same files, same hash: %s vs %s", got, base)
+	}
+	for name, files := range map[string]map[string][]byte{
+		"a grid changed":     {"a.elev.asc": []byte("ncols 3\n"), "a.landuse.asc": grids["a.landuse.asc"]},
+		"a grid renamed":     {"b.elev.asc": grids["a.elev.asc"], "a.landuse.asc": grids["a.landuse.asc"]},
+		"a byte moved":       {"a.elev.ascn": []byte("cols 2\n"), "a.landuse.asc": grids["a.landuse.asc"]},
+		"a grid left out":    {"a.elev.asc": grids["a.elev.asc"]},
+		"an empty grid more": {"a.elev.asc": grids["a.elev.asc"], "a.landuse.asc": grids["a.landuse.asc"], "c.asc": nil},
+	} {
+		if got := ScenarioHash(src, files); got == base {
+			t.Errorf("%s: same hash %s", name, got)
+		}
+	}
+	if got := ScenarioHash([]byte("id: riverside2\n"), grids); got == base {
+		t.Errorf("another YAML over the same grids: same hash")
+	}
+}
