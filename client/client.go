@@ -71,11 +71,11 @@ type Options struct {
 	Datagrams bool
 
 	// RiskLayer asks for the landslide risk layer (spectators and
-	// facilitators only: Info.Layers has wire.LayerRisk when granted) and
-	// XRPoses for the other participants' head and hand poses; both are
-	// optional features of protocol version 1 (docs/protocol.md §5.8),
-	// read with Risk and XR (features.go).
-	RiskLayer, XRPoses bool
+	// facilitators only: Info.Layers has wire.LayerRisk when granted),
+	// XRPoses for the other participants' head and hand poses, HandAim
+	// (implies XRPoses) for where their hands point too: optional features
+	// of protocol version 1 (§5.8), read with Risk and XR (features.go).
+	RiskLayer, XRPoses, HandAim bool
 
 	TerrainCache TerrainCache  // nil: the Terrain is always sent
 	InterpDelay  time.Duration // 0: DefaultDelaySnapshots snapshot intervals
@@ -280,7 +280,7 @@ func refusedForNow(err error) bool {
 func (c *Client) hello(token wire.Token) *wire.Hello {
 	o := &c.opts
 	h := &wire.Hello{Version: wire.Version, Role: o.Role, JoinCode: o.JoinCode, Name: o.Name, Lang: o.Lang,
-		Datagrams: o.Datagrams, Risk: o.RiskLayer, XR: o.XRPoses}
+		Datagrams: o.Datagrams, Risk: o.RiskLayer, XR: o.XRPoses || o.HandAim, Aim: o.HandAim}
 	if o.Role == wire.RoleFacilitator {
 		h.FacToken = o.FacilitatorToken
 	}
@@ -378,6 +378,7 @@ func (c *Client) join(ctx context.Context, conn transport.ClientConn, h *wire.He
 		hs.info.Scenario = &sc
 	}
 	hs.dec = wire.NewSnapshotDecoder(w.Grid, w.Layers)
+	hs.dec.ExpectAim(h.Aim) // mask bits 6–7 of §5.8 only if the Hello asked
 	if hs.full, err = hs.dec.Decode(w.Full); err != nil {
 		return nil, fmt.Errorf("%w: full state in the welcome: %v", ErrProtocol, err)
 	}

@@ -28,8 +28,9 @@ func RiskAt(f *wire.Field, x, y float64) float64 {
 }
 
 // XR returns the newest head and hand poses of the other participants
-// whose headsets send them, sorted by slot (nil without Options.XRPoses).
-// Read-only: it is shared with the decoder.
+// whose headsets send them, sorted by slot (nil without Options.XRPoses or
+// HandAim); their LeftAim and RightAim, where each hand points, only with
+// Options.HandAim (zero otherwise). Read-only: shared with the decoder.
 func (c *Client) XR() []wire.XREntity {
 	if s := c.Latest(); s != nil {
 		return s.XR

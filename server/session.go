@@ -144,6 +144,7 @@ type session struct {
 	mirrorNext uint64 // inputs of ticks < mirrorNext have been relayed
 	mirrorSent bool
 	risk, xr   bool // optional features the Hello asked for (§5.8)
+	aim        bool // hand aim in the XR section (§5.8, Hello flag bit 5)
 }
 
 // handle runs one connection from Hello to close.
@@ -231,7 +232,7 @@ func (s *Server) join(ctx context.Context, c transport.Conn, ctl transport.Strea
 	// Stream fallback (§1): snapshots go on the control stream unless the
 	// client asked for datagrams and its QUIC connection negotiated them.
 	ss := &session{srv: s, conn: c, ctl: ctl, entry: e, role: h.Role, slot: -1,
-		dgram: h.Datagrams && datagramsNegotiated(c), mirror: h.Mirror, risk: h.Risk, xr: h.XR,
+		dgram: h.Datagrams && datagramsNegotiated(c), mirror: h.Mirror, risk: h.Risk, xr: h.XR, aim: h.Aim,
 		every: 1, limits: newSessionLimits(), rosterKick: make(chan struct{}, 1), room: s.roomOf(e)}
 	var token string
 	switch h.Role {
@@ -313,6 +314,7 @@ func (ss *session) welcome(ctx context.Context, token string) (*wire.Welcome, []
 		}
 		ss.enc = wire.NewSnapshotEncoder(grid, layers, wire.EncoderConfig{XRSelf: int(ss.slot) + 1})
 		ss.enc.SendXR(ss.xr)
+		ss.enc.SendAim(ss.aim)
 		full := ss.enc.Full(e.capture(world, st).(*wire.State))
 		terrain = e.terrainFrame()
 		w = wire.Welcome{Role: ss.role, Slot: ss.slot, JoinCode: e.Code, TickHz: uint8(world.TickHz()),

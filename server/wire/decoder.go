@@ -37,6 +37,7 @@ type SnapshotDecoder struct {
 	newest uint32
 	fields [numLayers]*Field
 	hist   [numLayers][][TileHistory]sendRec // per tile: the newest versions, newest first
+	aim    bool                              // the XR section may carry hand aim (ExpectAim)
 }
 
 // NewSnapshotDecoder returns a decoder for the grid and layers of a
@@ -169,7 +170,7 @@ func (d *SnapshotDecoder) Decode(p []byte) (*State, error) {
 		out.npcs = readEntities(r, out.npcs, MaxNPCs, npcLabels)
 	}
 	if sec&secXR != 0 {
-		out.xr = readXRSection(r, out.xr)
+		out.xr = readXRSection(r, out.xr, d.aim)
 	}
 	var ups []tileUpdate
 	for l := 0; l < numLayers; l++ {

@@ -116,6 +116,7 @@ type SnapshotEncoder struct {
 	buf    []byte
 	tokens int                           // tile bytes the bucket allows now
 	xr     bool                          // send the XR section (SendXR)
+	aim    bool                          // with the hands' aim (SendAim)
 	onSend func(id uint32, u tileUpdate) // tests
 }
 
@@ -289,7 +290,7 @@ func (e *SnapshotEncoder) encode(s *State, budget int, full bool) ([]byte, bool)
 	}
 	var held []XREntity
 	if e.xr {
-		if b, held, ok = appendXR(b, bx, s.XR, e.cfg.XRSelf, e.xrBudget(len(b), full), int(id)); ok {
+		if b, held, ok = appendXR(b, bx, s.XR, e.cfg.XRSelf, e.xrBudget(len(b), full), int(id), e.aim); ok {
 			sec |= secXR
 		}
 	}

@@ -292,12 +292,16 @@ func TestXRBandwidth(t *testing.T) {
 	g := Grid{NX: 16, NY: 16, CellMM: 1000}
 	for _, c := range []struct {
 		name  string
-		every int // a head moves in one snapshot of this many
-	}{{"all 40 moving every snapshot", 1}, {"40 looking around (each moves 1 snapshot in 5)", 5}} {
+		every int  // a head moves in one snapshot of this many
+		aim   bool // hand aim (§5.8): the moving hand points somewhere new too
+	}{{"all 40 moving every snapshot", 1, false}, {"40 looking around (each moves 1 snapshot in 5)", 5, false},
+		{"all 40 moving and pointing every snapshot, with aim", 1, true}, {"40 looking around and pointing, with aim", 5, true}} {
 		rng := rand.New(rand.NewPCG(1, 2))
 		enc := NewSnapshotEncoder(g, 0, EncoderConfig{XRSelf: 1})
 		enc.SendXR(true)
+		enc.SendAim(c.aim)
 		dec := NewSnapshotDecoder(g, 0)
+		dec.ExpectAim(c.aim)
 		s := &State{}
 		for id := uint32(0); id < 40; id++ {
 			s.XR = append(s.XR, XREntity{ID: id, Yaw: uint16(rng.IntN(1024)), Height: 140, Hands: true})
@@ -315,6 +319,10 @@ func TestXRBandwidth(t *testing.T) {
 					e.Yaw = uint16((int(e.Yaw) + 5 + rng.IntN(10)) % 1024)
 					e.Pitch = int16(max(-XRPitchMax, min(XRPitchMax, int(e.Pitch)+rng.IntN(9)-4)))
 					e.Right[0] = int16(max(-XRHandMax, min(XRHandMax, int(e.Right[0])+rng.IntN(9)-4)))
+					if c.aim {
+						e.RightAim.Yaw = uint16((int(e.RightAim.Yaw) + 4 + rng.IntN(8)) % HeadingSteps)
+						e.RightAim.Pitch = int16(max(-XRPitchMax, min(XRPitchMax, int(e.RightAim.Pitch)+rng.IntN(9)-4)))
+					}
 				}
 			}
 			s = next
@@ -343,7 +351,8 @@ func TestXRBandwidth(t *testing.T) {
 		}
 		for i, e := range got {
 			w := s.XR[i+1]
-			if e.ID != w.ID || absDiff(0, yawDelta(e.Yaw, w.Yaw)) >= xrAngleBand || absDiff(int(e.Pitch), int(w.Pitch)) >= xrAngleBand || handMoved(e.Right, w.Right) {
+			if e.ID != w.ID || absDiff(0, yawDelta(e.Yaw, w.Yaw)) >= xrAngleBand || absDiff(int(e.Pitch), int(w.Pitch)) >= xrAngleBand || handMoved(e.Right, w.Right) ||
+				(c.aim && aimMoved(e.RightAim, w.RightAim)) || (!c.aim && e.RightAim != XRAim{}) {
 				t.Fatalf("%s: did not catch up: %+v, truth %+v", c.name, e, w)
 			}
 		}
@@ -360,6 +369,17 @@ func TestXRBandwidth(t *testing.T) {
 // 400 B target, so the downstream stays within 64 kbit/s.
 func TestXRBandwidthFlood(t *testing.T) {
 	t.Parallel()
+	for _, aim := range []bool{false, true} {
+		t.Run(map[bool]string{false: "heads", true: "heads and hand aim"}[aim], func(t *testing.T) {
+			t.Parallel()
+			xrFlood(t, aim)
+		})
+	}
+}
+
+// xrFlood runs TestXRBandwidthFlood, with every right hand also pointing
+// somewhere new every snapshot when aim is set.
+func xrFlood(t *testing.T, aim bool) {
 	const nx, ny, hz, ticks = 160, 120, 20, 1200
 	g := Grid{NX: nx, NY: ny, CellMM: 5000}
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -380,7 +400,9 @@ func TestXRBandwidthFlood(t *testing.T) {
 	}
 	enc := NewSnapshotEncoder(g, LayerWater, EncoderConfig{XRSelf: 1})
 	enc.SendXR(true)
+	enc.SendAim(aim)
 	l := &link{enc: enc, dec: NewSnapshotDecoder(g, LayerWater), rng: rand.New(rand.NewPCG(3, 4)), loss: 0.01, rttTicks: 2}
+	l.dec.ExpectAim(aim)
 	cells := make([]uint16, nx*ny)
 	var water *Field
 	state := func(tick int) *State {
@@ -403,6 +425,9 @@ func TestXRBandwidthFlood(t *testing.T) {
 				h := &heads[i]
 				h.Yaw = uint16((int(h.Yaw) + 4 + rng.IntN(6)) % HeadingSteps)
 				h.Right[0] = int16((int(h.Right[0]) + 2 + rng.IntN(3)) % XRHandMax)
+				if aim {
+					h.RightAim.Yaw = uint16((int(h.RightAim.Yaw) + 4 + rng.IntN(6)) % HeadingSteps)
+				}
 			} else {
 				e.ID = uint32(i - 40)
 				s.NPCs = append(s.NPCs, e)
@@ -418,7 +443,7 @@ func TestXRBandwidthFlood(t *testing.T) {
 	for tick := 1; tick <= ticks; tick++ {
 		l.send(t, tick, state(tick))
 	}
-	if kbit := l.report(t, "synthetic flood, 40 headsets all turning", hz); kbit > 64 {
+	if kbit := l.report(t, map[bool]string{false: "synthetic flood, 40 headsets all turning", true: "synthetic flood, 40 headsets turning and pointing (aim)"}[aim], hz); kbit > 64 {
 		t.Errorf("%.1f kbit/s > 64", kbit)
 	}
 	if got := len(l.dec.Latest().XR); got != 39 {

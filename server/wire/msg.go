@@ -231,6 +231,9 @@ type Hello struct {
 	// other participants' head and hand poses (flags bit 4: snapshot
 	// section bit 6). Optional features of version 1 (§5.8).
 	Risk, XR bool
+	// Aim asks for where the other participants' hands point too (flags
+	// bit 5, only with XR: XR entity mask bits 6–7; aim.go).
+	Aim bool
 }
 
 func (*Hello) Type() Type { return TypeHello }
@@ -257,6 +260,9 @@ func (m *Hello) appendPayload(b []byte) []byte {
 	if m.XR {
 		f |= 16
 	}
+	if m.Aim {
+		f |= 32
+	}
 	b = putU8(b, f)
 	if m.HasToken {
 		b = append(b, m.Token[:]...)
@@ -279,11 +285,11 @@ func (m *Hello) decode(r *reader) {
 	m.Name = r.str("hello.name", MaxName)
 	m.Lang = r.str("hello.lang", MaxLang)
 	f := r.u8("hello.flags")
-	if f&^31 != 0 {
+	if f&^63 != 0 || f&48 == 32 { // aim (32) only with XR poses (16)
 		r.fail(CodeBadValue, "hello.flags 0x%02x", f)
 	}
 	m.Datagrams, m.HasToken, m.Mirror = f&1 != 0, f&2 != 0, f&4 != 0
-	m.Risk, m.XR = f&8 != 0, f&16 != 0
+	m.Risk, m.XR, m.Aim = f&8 != 0, f&16 != 0, f&32 != 0
 	if m.HasToken {
 		copy(m.Token[:], r.fixed(16, "hello.token"))
 	}

@@ -35,6 +35,17 @@ type XREntity struct {
 	Hands  bool   // hand positions are tracked
 	Left   [3]int16
 	Right  [3]int16
+	// LeftAim and RightAim are where each tracked hand points (§5.8 hand
+	// aim, Hello flag bit 5): only a client that asked for them gets them;
+	// for the others they stay zero.
+	LeftAim, RightAim XRAim
+}
+
+// XRAim is a hand's pointing direction, q·(0, 0, −1) of its pose (the
+// WebXR grip / target-ray forward), as yaw and pitch in the head's units.
+type XRAim struct {
+	Yaw   uint16 // 0…1023, clockwise from north
+	Pitch int16  // −256…256, positive up
 }
 
 // XR change mask bits.
@@ -45,7 +56,9 @@ const (
 	xrHands  = 8  // u8 0/1 follows
 	xrLeft   = 16 // three svarints
 	xrRight  = 32
-	xrAll    = 63
+	xrAll    = 63  // the bits every XR client reads
+	xrLAim   = 64  // hand aim (aim.go): svarint dyaw, svarint dpitch
+	xrRAim   = 128 // only for a client that asked for hand aim
 )
 
 // Dead bands: a field is resent only when it moved at least this far from
@@ -64,22 +77,29 @@ func XRFromPose(slot int32, p *Pose) (e XREntity, ok bool) {
 	if p == nil || p.Head == nil || slot < 0 {
 		return e, false
 	}
-	x, y, z, w := UnpackQuat(p.Head.Rot)
+	head := aimOf(p.Head.Rot)
+	e = XREntity{ID: uint32(slot), Yaw: head.Yaw, Pitch: head.Pitch,
+		Height: uint16(max(0, min(XRHeightMax, int(math.Round(float64(p.Head.Y)/10)))))}
+	if p.Hands != nil {
+		e.Hands = true
+		e.Left, e.Right = handCM(&p.Hands[0]), handCM(&p.Hands[1])
+		e.LeftAim, e.RightAim = aimOf(p.Hands[0].Rot), aimOf(p.Hands[1].Rot)
+	}
+	return e, true
+}
+
+// aimOf quantises the direction a packed orientation looks along, its
+// −z axis (a head's gaze, a hand's pointing), as yaw and pitch.
+func aimOf(rot uint32) XRAim {
+	x, y, z, w := UnpackQuat(rot)
 	// forward = q · (0, 0, −1): the third column of the rotation, negated.
 	fx := -(2 * (x*z + w*y))
 	fy := -(2 * (y*z - w*x))
 	fz := -(1 - 2*(x*x+y*y))
 	yaw := math.Atan2(fx, -fz) * HeadingSteps / (2 * math.Pi)
 	pitch := math.Atan2(fy, math.Hypot(fx, fz)) * HeadingSteps / (2 * math.Pi)
-	e = XREntity{ID: uint32(slot),
-		Yaw:    uint16((int(math.Round(yaw))%HeadingSteps + HeadingSteps) % HeadingSteps),
-		Pitch:  int16(max(-XRPitchMax, min(XRPitchMax, int(math.Round(pitch))))),
-		Height: uint16(max(0, min(XRHeightMax, int(math.Round(float64(p.Head.Y)/10)))))}
-	if p.Hands != nil {
-		e.Hands = true
-		e.Left, e.Right = handCM(&p.Hands[0]), handCM(&p.Hands[1])
-	}
-	return e, true
+	return XRAim{Yaw: uint16((int(math.Round(yaw))%HeadingSteps + HeadingSteps) % HeadingSteps),
+		Pitch: int16(max(-XRPitchMax, min(XRPitchMax, int(math.Round(pitch)))))}
 }
 
 func handCM(p *XRPose) [3]int16 {
@@ -110,7 +130,7 @@ func handMoved(a, b [3]int16) bool {
 // xrSent is what the client will hold for c when its baseline holds b: a
 // field moves only past its dead band, so the value the encoder remembers
 // (and the next delta is taken from) is the client's, not the headset's.
-func xrSent(b, c *XREntity) (XREntity, uint8) {
+func xrSent(b, c *XREntity, aim bool) (XREntity, uint8) {
 	out := *b
 	out.ID = c.ID
 	var m uint8
@@ -132,6 +152,12 @@ func xrSent(b, c *XREntity) (XREntity, uint8) {
 	if c.Hands && handMoved(b.Right, c.Right) {
 		out.Right, m = c.Right, m|xrRight
 	}
+	if aim && c.Hands && aimMoved(b.LeftAim, c.LeftAim) {
+		out.LeftAim, m = c.LeftAim, m|xrLAim
+	}
+	if aim && c.Hands && aimMoved(b.RightAim, c.RightAim) {
+		out.RightAim, m = c.RightAim, m|xrRAim
+	}
 	return out, m
 }
 
@@ -143,7 +169,7 @@ func xrSent(b, c *XREntity) (XREntity, uint8) {
 // number of changed ones so each gets its turn: the rest keep the
 // baseline's values at the client and go in a later snapshot — a class of
 // forty headsets all turning at once costs no more than the budget.
-func appendXR(b []byte, base, cur []XREntity, self, budget, rot int) (_ []byte, held []XREntity, ok bool) {
+func appendXR(b []byte, base, cur []XREntity, self, budget, rot int, aim bool) (_ []byte, held []XREntity, ok bool) {
 	start := len(b)
 	var zero XREntity
 	type change struct {
@@ -169,7 +195,7 @@ func appendXR(b []byte, base, cur []XREntity, self, budget, rot int) (_ []byte, 
 		if i < len(base) && base[i].ID == c.ID {
 			bp, fresh = &base[i], false
 		}
-		sent, m := xrSent(bp, c)
+		sent, m := xrSent(bp, c, aim)
 		chs = append(chs, change{sent: sent, mask: m, base: bp, fresh: fresh, c: c, write: m != 0 || fresh})
 	}
 	// Choose what fits, in turn from rot.
@@ -239,6 +265,7 @@ func appendXR(b []byte, base, cur []XREntity, self, budget, rot int) (_ []byte, 
 				body = putSvarint(body, int64(cv[a])-int64(bv[a]))
 			}
 		}
+		body = appendAims(body, bp, c, m)
 		n++
 	}
 	var removed []uint32
@@ -286,7 +313,7 @@ func xrCost(b, c *XREntity, m uint8) int {
 	if m&xrRight != 0 {
 		n += 3
 	}
-	return n
+	return n + aimCost(b, c, m)
 }
 
 func boolByte(v bool) byte {
@@ -297,7 +324,7 @@ func boolByte(v bool) byte {
 }
 
 // readXRSection decodes an XR section against base (sorted by ID).
-func readXRSection(r *reader, base []XREntity) []XREntity {
+func readXRSection(r *reader, base []XREntity, aim bool) []XREntity {
 	n := r.count("xr.changed", MaxSlots, 2)
 	if r.err != nil {
 		return nil
@@ -321,7 +348,7 @@ func readXRSection(r *reader, base []XREntity) []XREntity {
 		e := byID[uint32(id)]
 		e.ID = uint32(id)
 		m := r.u8("xr.mask")
-		if m&^xrAll != 0 {
+		if m&^xrAll != 0 && !aim {
 			r.fail(CodeBadValue, "xr: mask 0x%02x", m)
 		}
 		if m&xrYaw != 0 {
@@ -364,6 +391,7 @@ func readXRSection(r *reader, base []XREntity) []XREntity {
 				v[a] = int16(x)
 			}
 		}
+		readAims(r, &e, m)
 		if r.err != nil {
 			return nil
 		}

@@ -196,10 +196,11 @@ const DEC = {
     if (role < 1 || role > 3) fail(CODE.bad_value, `hello.role ${role}`);
     const m = { version, role, joinCode: r.str('hello.join_code', 16), name: r.str('hello.name', 64), lang: r.str('hello.lang', 16) };
     const f = r.u8('hello.flags');
-    if (f & ~31) fail(CODE.bad_value, `hello.flags ${f}`);
+    if (f & ~63 || (f & 48) === 32) fail(CODE.bad_value, `hello.flags ${f}`);
     m.datagrams = !!(f & 1); m.mirror = !!(f & 4);
-    // Optional features (§5.8): bit 3 the landslide risk layer, bit 4 XR poses.
-    m.risk = !!(f & 8); m.xr = !!(f & 16);
+    // Optional features (§5.8): bit 3 the landslide risk layer, bit 4 XR poses,
+    // bit 5 hand aim (only with bit 4).
+    m.risk = !!(f & 8); m.xr = !!(f & 16); m.aim = !!(f & 32);
     m.token = f & 2 ? r.fixed(16, 'hello.token') : null;
     m.facToken = r.str('hello.fac_token', 64);
     m.terrainHash = r.u64('hello.terrain_hash');
@@ -332,7 +333,7 @@ const DEC = {
 const ENC = {
   hello(w, m) {
     w.uvarint(VERSION).u8(m.role).str(m.joinCode).str(m.name).str(m.lang);
-    w.u8((m.datagrams ? 1 : 0) | (m.token ? 2 : 0) | (m.mirror ? 4 : 0) | (m.risk ? 8 : 0) | (m.xr ? 16 : 0));
+    w.u8((m.datagrams ? 1 : 0) | (m.token ? 2 : 0) | (m.mirror ? 4 : 0) | (m.risk ? 8 : 0) | (m.xr ? 16 : 0) | (m.aim ? 32 : 0));
     if (m.token) w.raw(m.token);
     w.str(m.facToken).u64(m.terrainHash ?? 0n);
   },
@@ -550,7 +551,11 @@ export class SnapshotDecoder {
       this.tiles.push(new Array(this.tx * this.ty).fill(null).map(() => []));
     }
     this.layers = layers;
+    this.aim = false; // expectAim
   }
+  // expectAim lets XR entities carry hand aim (§5.8 mask bits 6–7): set it
+  // when the Hello asked for it; without it those bits are bad_value.
+  expectAim(on) { this.aim = !!on; }
   get(id) { const s = this.ring[id % HISTORY]; return s && s.id === id ? s : null; }
   // ack and ackBits for the next Pose.
   ack() {
@@ -583,7 +588,7 @@ export class SnapshotDecoder {
     }
     if (sec & 2) s.participants = readEntities(r, base.participants, 64, 'participants');
     if (sec & 4) s.npcs = readEntities(r, base.npcs, 4096, 'npcs');
-    if (sec & 64) s.xr = readXR(r, base.xr);
+    if (sec & 64) s.xr = readXR(r, base.xr, this.aim);
     const pending = [];
     for (let layer = 0; layer < LAYERS; layer++) {
       if (!(sec & (8 << layer))) continue;
@@ -673,9 +678,10 @@ function readEntities(r, base, limit, what) {
 }
 // readXR decodes the XR section (§5.8): head yaw / pitch (1/1024 turn),
 // head height and hand positions (cm from the feet: x east, y up, z south),
-// each a change from the baseline's value (from zeros for a new entity).
+// each a change from the baseline's value (from zeros for a new entity),
+// and with aim each hand's pointing direction, leftAim / rightAim {yaw, pitch}.
 export const XR_PITCH_MAX = 256, XR_HEIGHT_MAX = 400, XR_HAND_MAX = 400;
-function readXR(r, base) {
+function readXR(r, base, aim) {
   const out = new Map(base);
   const n = r.count('xr.changed', 64, 2);
   const changed = new Set();
@@ -684,8 +690,8 @@ function readXR(r, base) {
     id = id + 1 + r.uvarint('xr.id_gap');
     if (id >= 64) fail(CODE.limit, `xr id ${id}`);
     const mask = r.u8('xr.mask');
-    if (mask & 0xc0) fail(CODE.bad_value, `xr.mask ${mask}`);
-    const b = base.get(id) || { id, yaw: 0, pitch: 0, height: 0, hands: false, left: [0, 0, 0], right: [0, 0, 0] };
+    if (mask & 0xc0 && !aim) fail(CODE.bad_value, `xr.mask ${mask}`);
+    const b = base.get(id) || { id, yaw: 0, pitch: 0, height: 0, hands: false, left: [0, 0, 0], right: [0, 0, 0], ...(aim ? { leftAim: { yaw: 0, pitch: 0 }, rightAim: { yaw: 0, pitch: 0 } } : {}) };
     const e = { ...b, id, left: b.left.slice(), right: b.right.slice() };
     if (mask & 1) {
       const d = r.svarint('xr.yaw');
@@ -701,6 +707,14 @@ function readXR(r, base) {
         e[k][a] += r.svarint('xr.hand');
         if (Math.abs(e[k][a]) > XR_HAND_MAX) fail(CODE.bad_value, `xr hand ${e[k][a]}`);
       }
+    }
+    for (const [bit, k] of [[64, 'leftAim'], [128, 'rightAim']]) {
+      if (!(mask & bit)) continue;
+      const d = r.svarint('xr.aim_yaw');
+      if (d < -512 || d > 511) fail(CODE.bad_value, `xr aim yaw delta ${d}`);
+      const pitch = b[k].pitch + r.svarint('xr.aim_pitch');
+      if (Math.abs(pitch) > XR_PITCH_MAX) fail(CODE.bad_value, `xr aim pitch ${pitch}`);
+      e[k] = { yaw: (((b[k].yaw + d) % 1024) + 1024) % 1024, pitch };
     }
     changed.add(id);
     out.set(id, e);
