@@ -51,7 +51,8 @@ func TestWebConsoleRiskLayer(t *testing.T) {
 
 // TestWebPageSeesClassmatesHead: a classmate's headset (the Go client
 // library sending head and hand poses) shows on the participant page —
-// the page asks for XR poses and decodes the classmate's head.
+// the page asks for XR poses with hand aim, decodes the classmate's head
+// and where each hand points, and draws a pointer on both hands.
 func TestWebPageSeesClassmatesHead(t *testing.T) {
 	ds, base := webServer(t)
 	ctx := browser(t, ds)
@@ -73,12 +74,23 @@ func TestWebPageSeesClassmatesHead(t *testing.T) {
 	}
 	defer quest.Close()
 	h := -math.Pi / 4 // looking east: a turn about −y
+	// The left hand points ahead (north), the right one east and 30° down:
+	// a turn about −y by 90°, then about x by −30° (q = q_yaw · q_pitch).
+	y, p := h, -math.Pi/12 // half angles
+	right := wire.PackQuat(math.Cos(y)*math.Sin(p), math.Sin(y)*math.Cos(p), -math.Sin(y)*math.Sin(p), math.Cos(y)*math.Cos(p))
 	quest.SetXR(&wire.XRPose{Y: 1500, Rot: wire.PackQuat(0, math.Sin(h), 0, math.Cos(h))},
-		&[2]wire.XRPose{{X: -200, Y: 1100, Z: -300}, {X: 300, Y: 1400, Z: -400}})
+		&[2]wire.XRPose{{X: -200, Y: 1100, Z: -300, Rot: wire.PackQuat(0, 0, 0, 1)}, {X: 300, Y: 1400, Z: -400, Rot: right}})
 	if err := e.Drill.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	waitJS(t, ctx, "the classmate's head on the page", `window.__drill.peerXR === 1`)
+	// Hand aim (§5.8): yaw 256 (east) and pitch −85 (30° down) ± 2 steps of
+	// quantisation; the left hand yaw 0, pitch 0.
+	slot := strconv.Itoa(int(quest.Info().Slot))
+	waitJS(t, ctx, "the classmate's hands pointing", `(() => { const a = (window.__drill.peerAim || {})[`+slot+`];
+		const near = (v, w) => Math.abs(((v - w + 1536) % 1024) - 512) <= 2;
+		return !!a && near(a.right.yaw, 256) && Math.abs(a.right.pitch + 85) <= 2 && near(a.left.yaw, 0) && Math.abs(a.left.pitch) <= 2; })()`)
+	waitJS(t, ctx, "a pointer drawn on each hand", `window.__drill.peerPointers === 2`)
 	waitFrames(t, ctx, 3) // placeXR runs on rendered frames without errors
 	quest.SetXR(nil, nil)
 	waitJS(t, ctx, "the headset taken off", `window.__drill.peerXR === 0`)

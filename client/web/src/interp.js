@@ -40,9 +40,10 @@ export function lerpEntities(ma, mb, k) {
 }
 
 // lerpXR: the XR poses of mb (slot → {yaw, pitch, height, hands, left,
-// right}) k of the way from ma's. Hands move only when both snapshots show
-// them (they appear and vanish at once); a headset put on shows its first
-// pose, one taken off is gone.
+// right, and with hand aim leftAim / rightAim {yaw, pitch}}) k of the way
+// from ma's. Hands move — and point, aims turning the short way round —
+// only when both snapshots show them (they appear and vanish at once); a
+// headset put on shows its first pose, one taken off is gone.
 export function lerpXR(ma, mb, k) {
   const out = new Map();
   if (!mb) return out;
@@ -53,6 +54,9 @@ export function lerpXR(ma, mb, k) {
     if (xa.hands && xb.hands) {
       x.left = xb.left.map((v, i) => mix(xa.left[i], v, k));
       x.right = xb.right.map((v, i) => mix(xa.right[i], v, k));
+      for (const h of ['leftAim', 'rightAim']) {
+        if (xa[h] && xb[h]) x[h] = { yaw: turn(xa[h].yaw, xb[h].yaw, k), pitch: mix(xa[h].pitch, xb[h].pitch, k) };
+      }
     }
     out.set(slot, x);
   }

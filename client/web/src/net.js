@@ -51,10 +51,12 @@ export class Connection {
     this.dgWriter = this.wt.datagrams.writable.getWriter();
     const o = this.opts;
     // Optional features (protocol §5.8): participants see their classmates'
-    // heads and hands (xr), the console gets the landslide risk layer (risk;
-    // the server grants it to spectators and facilitators only).
+    // heads and hands (xr) and where their hands point (aim), the console
+    // gets the landslide risk layer (risk; the server grants it to
+    // spectators and facilitators only).
     const xr = o.xr ?? o.role === ROLE.participant, risk = o.risk ?? o.role !== ROLE.participant;
-    await this.sendMsg({ type: 'hello', role: o.role, joinCode: o.joinCode || '', name: o.name || '', lang: o.lang || 'zh-CN', datagrams: true, token: o.token || null, facToken: o.facToken || '', terrainHash: 0n, risk, xr });
+    this.aim = xr && (o.aim ?? o.role === ROLE.participant);
+    await this.sendMsg({ type: 'hello', role: o.role, joinCode: o.joinCode || '', name: o.name || '', lang: o.lang || 'zh-CN', datagrams: true, token: o.token || null, facToken: o.facToken || '', terrainHash: 0n, risk, xr, aim: this.aim });
   }
 
   onClosed(info) {
@@ -106,6 +108,7 @@ export class Connection {
       case 'welcome':
         this.welcome = m;
         this.decoder = new wire.SnapshotDecoder(m.grid, m.layers);
+        this.decoder.expectAim(this.aim); // as the Hello asked (§5.8 hand aim)
         this.emit('welcome', m);
         this.snapshot(m.full);
         this.poseTimer = setInterval(() => this.sendPose(), 100);

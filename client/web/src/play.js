@@ -157,6 +157,8 @@ function onSnapshot(s) {
   noteGap(s.tick);
   snaps.push({ tick: s.tick, at: performance.now(), participants: s.participants, npcs: s.npcs, xr: s.xr });
   state.peerXR = s.xr.size; // classmates whose headsets send their head (protocol §5.8)
+  // where their tracked hands point (§5.8 hand aim), slot → {left, right: {yaw, pitch}}
+  state.peerAim = Object.fromEntries([...s.xr].filter(([, x]) => x.hands && x.rightAim).map(([slot, x]) => [slot, { left: x.leftAim, right: x.rightAim }]));
   while (snaps.length > 8) snaps.shift();
   if (ds) {
     if (s.tiles[0].length) ds.updateField(0, conn.decoder.fields[0], s.tiles[0]);
@@ -359,7 +361,7 @@ function frame(_, xrFrame) {
   const tabletop = state.xr === 'immersive-ar';
   if (ents) {
     ds.placePeople(ents.participants, ents.npcs, tabletop ? -1 : state.slot);
-    ds.placeXR(ents.xr); // heads turn, hands point, in step with the bodies
+    state.peerPointers = ds.placeXR(ents.xr); // heads turn, hands point, in step with the bodies
     const me = ents.participants.find((e) => e.id === state.slot);
     if (me && !tabletop) {
       const x = me.x / 64, z = me.y / 64;

@@ -200,7 +200,17 @@ export class DrillScene {
       // Hands in world axes relative to the feet: a group that cancels the
       // figure's heading.
       const hands = new THREE.Group();
-      for (let i = 0; i < 2; i++) hands.add(new THREE.Mesh(new THREE.SphereGeometry(0.06, 8, 6), new THREE.MeshLambertMaterial({ color: 0xf1c9a5 })));
+      for (let i = 0; i < 2; i++) {
+        const hand = new THREE.Mesh(new THREE.SphereGeometry(0.06, 8, 6), new THREE.MeshLambertMaterial({ color: 0xf1c9a5 }));
+        hand.rotation.order = 'YXZ'; // yaw, then pitch, like the head
+        // Where the hand points (§5.8 hand aim): a thin 25 cm pointer along
+        // the hand's −z, so a classmate pointing at the river is seen to.
+        const pointer = new THREE.Mesh(POINTER_GEOMETRY, POINTER_MATERIAL);
+        pointer.visible = false;
+        hand.add(pointer);
+        hand.userData.pointer = pointer;
+        hands.add(hand);
+      }
       hands.visible = false;
       m.add(body, head, hands);
       m.userData.body = body;
@@ -236,8 +246,10 @@ export class DrillScene {
   // headsets send their pose (protocol §5.8: xr is the snapshot's Map of
   // slot → {yaw, pitch (1/1024 turn), height, hands, left, right (cm from
   // the feet, x east, y up, z south)}); the others look where they walk.
-  // Call it after placePeople, which sets each figure's heading.
+  // Call it after placePeople, which sets each figure's heading. It
+  // returns how many hand pointers it drew (hand aim).
   placeXR(xr) {
+    let pointers = 0;
     for (const [key, m] of this.people) {
       if (key[0] !== 'p') continue;
       const x = xr?.get(+key.slice(1));
@@ -256,12 +268,25 @@ export class DrillScene {
         hands.rotation.y = -m.rotation.y;
         hands.children[0].position.set(x.left[0] / 100, x.left[1] / 100, x.left[2] / 100);
         hands.children[1].position.set(x.right[0] / 100, x.right[1] / 100, x.right[2] / 100);
+        [x.leftAim, x.rightAim].forEach((a, i) => {
+          const hand = hands.children[i];
+          hand.userData.pointer.visible = !!a;
+          if (a) hand.rotation.set(turn(a.pitch), -turn(a.yaw), 0); // hands' group is in world axes
+          if (a) pointers++;
+        });
       }
     }
+    return pointers;
   }
 }
 
 const HEAD_Y = 1.4; // a figure's head without a headset pose (m above the feet)
+
+// A hand's pointer: a thin cylinder 25 cm long from the hand along its −z
+// (three.js cylinders stand along y: laid down, shifted half its length).
+const POINTER_LENGTH = 0.25;
+const POINTER_GEOMETRY = new THREE.CylinderGeometry(0.008, 0.008, POINTER_LENGTH, 6).rotateX(Math.PI / 2).translate(0, 0, -POINTER_LENGTH / 2);
+const POINTER_MATERIAL = new THREE.MeshBasicMaterial({ color: 0xffd400 });
 
 // textSprite draws text on a canvas sprite that always faces the viewer.
 export function textSprite(text, colour = 0xffffff, size = 1) {

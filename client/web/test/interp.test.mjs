@@ -67,3 +67,18 @@ test('interpolate draws bodies and poses at the same moment', () => {
   near(got.xr.get(0).yaw, 102.4, 'head yaw in step with the body');
   assert.equal(interpolate([], 0), null);
 });
+
+test('hands point part of the way, the short way round (hand aim)', () => {
+  const aimed = (left, right, hands = true) => ({ ...pose(0, 0, 150, hands), leftAim: { yaw: left[0], pitch: left[1] }, rightAim: { yaw: right[0], pitch: right[1] } });
+  const a = snap(0, [], [[0, aimed([1000, -60], [256, 0])], [1, aimed([0, 0], [0, 0], false)], [2, pose(0, 0, 150, true)]]);
+  const b = snap(100, [], [[0, aimed([40, -20], [768 - 8, 100])], [1, aimed([512, 100], [512, 100])], [2, aimed([300, 10], [300, 10])]]);
+  const got = lerpXR(a.xr, b.xr, 0.25);
+  const p = got.get(0);
+  near(p.leftAim.yaw, 1016, 'left aim yaw the short way (1000 → 40 passes north)');
+  near(p.leftAim.pitch, -50, 'left aim pitch');
+  near(p.rightAim.yaw, 256 + 0.25 * 504, 'right aim yaw: 256 → 760 is +504, not −520');
+  near(p.rightAim.pitch, 25, 'right aim pitch');
+  assert.deepEqual(got.get(1).rightAim, { yaw: 512, pitch: 100 }, 'hands that appear point where they point');
+  assert.deepEqual(got.get(2).rightAim, { yaw: 300, pitch: 10 }, 'an aim that appears is drawn as it is');
+  assert.equal(lerpXR(a.xr, b.xr, 1).get(0).rightAim.yaw, 760);
+});
