@@ -213,6 +213,11 @@ func FuzzDecodeAimSnapshot(f *testing.F) {
 	f.Add(readGolden(f, "snapshot_aim_delta"))
 	f.Add(readGolden(f, "snapshot_aim_full"))
 	f.Add(readGolden(f, "snapshot_features_delta"))
+	// snapshot 2 against 1, XR only, slot 5: both aims at their limits;
+	// a right aim yaw delta of +512 (out of −512…511); a pitch of −257
+	f.Add([]byte{0x81, 2, 1, 1, 0x40, 1, 5, 0xc0, 0xff, 0x07, 0x80, 0x04, 0xfe, 0x07, 0xff, 0x03, 0})
+	f.Add([]byte{0x81, 2, 1, 1, 0x40, 1, 5, 0x80, 0x80, 0x08, 0, 0})
+	f.Add([]byte{0x81, 2, 1, 1, 0x40, 1, 5, 0x40, 0, 0x81, 0x04, 0})
 	g, s0, s1 := aimStates()
 	full, delta := readGolden(f, "snapshot_aim_full"), readGolden(f, "snapshot_aim_delta")
 	held := aimHeld(s0, s1)

@@ -139,7 +139,7 @@ func FuzzDecodeTerrain(f *testing.F) {
 }
 
 func TestFuzzCorpusCommitted(t *testing.T) {
-	for _, name := range []string{"FuzzDecodeFrame", "FuzzDecodeDatagram", "FuzzDecodeSnapshot", "FuzzDecodeTerrain", "FuzzDecodeInputs", "FuzzFrameReader", "FuzzDecodeMessage"} {
+	for _, name := range []string{"FuzzDecodeFrame", "FuzzDecodeDatagram", "FuzzDecodeSnapshot", "FuzzDecodeTerrain", "FuzzDecodeInputs", "FuzzFrameReader", "FuzzDecodeMessage", "FuzzDecodeAimSnapshot"} {
 		if _, err := os.Stat(filepath.Join("testdata", "fuzz", name)); err != nil {
 			t.Logf("no committed corpus for %s yet", name)
 		}
