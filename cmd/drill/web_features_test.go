@@ -92,6 +92,13 @@ func TestWebPageSeesClassmatesHead(t *testing.T) {
 		return !!a && near(a.right.yaw, 256) && Math.abs(a.right.pitch + 85) <= 2 && near(a.left.yaw, 0) && Math.abs(a.left.pitch) <= 2; })()`)
 	waitJS(t, ctx, "a pointer drawn on each hand", `window.__drill.peerPointers === 2`)
 	waitFrames(t, ctx, 3) // placeXR runs on rendered frames without errors
+	// The pointers drawn run along the aims: the right one east and down
+	// (cos 30°, −sin 30°, 0), the left one north (0, 0, −1), within ~2°.
+	waitJS(t, ctx, "the pointers drawn along the aims", `(() => {
+		const ps = window.__drillPointers().filter((p) => p.slot === `+slot+`);
+		const near = (d, w) => Math.hypot(d[0] - w[0], d[1] - w[1], d[2] - w[2]) < 0.04;
+		const by = (h) => (ps.find((p) => p.hand === h) || {}).dir;
+		return ps.length === 2 && near(by('right'), [0.866, -0.5, 0]) && near(by('left'), [0, 0, -1]); })()`)
 	quest.SetXR(nil, nil)
 	waitJS(t, ctx, "the headset taken off", `window.__drill.peerXR === 0`)
 }

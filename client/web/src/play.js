@@ -542,6 +542,10 @@ window.__drillPromptTargets = () => promptMeshes.map((m) => {
   return { id: m.userData.option.id, x: v.x, y: v.y, z: v.z, rig: { x: rig.position.x, y: rig.position.y, z: rig.position.z } };
 });
 
+// __drillPointers gives tests (and nothing else) the world direction of
+// every hand pointer drawn on a classmate (hand aim), to check the drawing.
+window.__drillPointers = () => (ds ? ds.pointerDirs() : []);
+
 // __drillObjectAt gives tests (and nothing else) the world position of an
 // object's box and of the participant's feet, to look at it and pinch.
 window.__drillObjectAt = (id) => {

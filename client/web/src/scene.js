@@ -278,6 +278,22 @@ export class DrillScene {
     }
     return pointers;
   }
+
+  // pointerDirs lists the drawn hand pointers with their world direction
+  // (x east, y up, z south; the pointer runs along its hand's −z), for tests.
+  pointerDirs() {
+    const out = [];
+    for (const [key, m] of this.people) {
+      const hands = m.userData.hands;
+      if (key[0] !== 'p' || !m.visible || !hands.visible) continue;
+      hands.children.forEach((h, i) => {
+        if (!h.userData.pointer.visible) return;
+        const d = new THREE.Vector3(0, 0, -1).applyQuaternion(h.getWorldQuaternion(new THREE.Quaternion()));
+        out.push({ slot: +key.slice(1), hand: i ? 'right' : 'left', dir: d.toArray().map((v) => +v.toFixed(3)) });
+      });
+    }
+    return out;
+  }
 }
 
 const HEAD_Y = 1.4; // a figure's head without a headset pose (m above the feet)
