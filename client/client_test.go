@@ -30,6 +30,16 @@ type testServer struct {
 
 func startServer(t *testing.T) *testServer {
 	t.Helper()
+	ts, _, _ := startServerWith(t, transport.Config{}, nil)
+	return ts
+}
+
+// startServerWith is startServer on a transport with cfg (its Certificate
+// is filled in), whose connections reach the session server through
+// accept(ln) when accept is not nil. It also returns the session server,
+// whose counters tell which channel carried what, and the transport.
+func startServerWith(t *testing.T, cfg transport.Config, accept func(*transport.Server) server.Acceptor) (*testServer, *server.Server, *transport.Server) {
+	t.Helper()
 	t.Setenv("QUIC_GO_DISABLE_RECEIVE_BUFFER_WARNING", "true")
 	ctx, cancel := context.WithCancel(context.Background())
 	reg, err := server.NewRegistry(t.TempDir(), drill.RealClock{}, nil)
@@ -40,20 +50,25 @@ func startServer(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := transport.Listen(ctx, "127.0.0.1:0", transport.Config{Certificate: cert})
+	cfg.Certificate = cert
+	ln, err := transport.Listen(ctx, "127.0.0.1:0", cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var acc server.Acceptor = ln
+	if accept != nil {
+		acc = accept(ln)
+	}
 	srv := &server.Server{Reg: reg, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	done := make(chan struct{})
-	go func() { _ = srv.Serve(ctx, ln); close(done) }()
+	go func() { _ = srv.Serve(ctx, acc); close(done) }()
 	t.Cleanup(func() {
 		cancel()
 		ln.Close()
 		<-done
 		reg.Close()
 	})
-	return &testServer{addr: ln.Addr().String(), hash: hash, reg: reg}
+	return &testServer{addr: ln.Addr().String(), hash: hash, reg: reg}, srv, ln
 }
 
 // drill creates a heat drill and returns its join code and facilitator token.

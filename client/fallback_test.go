@@ -1,14 +1,9 @@
 package client
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"testing"
-	"time"
 
 	"github.com/rescuedrill/rescuedrill/server"
-	"github.com/rescuedrill/rescuedrill/server/drill"
 	"github.com/rescuedrill/rescuedrill/server/transport"
 	"github.com/rescuedrill/rescuedrill/server/wire"
 )
@@ -17,30 +12,8 @@ import (
 // server, whose counters tell which channel carried what.
 func startCountingServer(t *testing.T) (*testServer, *server.Server) {
 	t.Helper()
-	t.Setenv("QUIC_GO_DISABLE_RECEIVE_BUFFER_WARNING", "true")
-	ctx, cancel := context.WithCancel(context.Background())
-	reg, err := server.NewRegistry(t.TempDir(), drill.RealClock{}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, hash, err := transport.SelfSigned([]string{"localhost"}, time.Now(), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := transport.Listen(ctx, "127.0.0.1:0", transport.Config{Certificate: cert})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &server.Server{Reg: reg, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	done := make(chan struct{})
-	go func() { _ = srv.Serve(ctx, ln); close(done) }()
-	t.Cleanup(func() {
-		cancel()
-		ln.Close()
-		<-done
-		reg.Close()
-	})
-	return &testServer{addr: ln.Addr().String(), hash: hash, reg: reg}, srv
+	ts, srv, _ := startServerWith(t, transport.Config{}, nil)
+	return ts, srv
 }
 
 // TestStreamFallbackEndToEnd plays a drill with the client library on

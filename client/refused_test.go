@@ -2,13 +2,10 @@ package client
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/rescuedrill/rescuedrill/server"
-	"github.com/rescuedrill/rescuedrill/server/drill"
 	"github.com/rescuedrill/rescuedrill/server/transport"
 )
 
@@ -34,32 +31,13 @@ func (g *gatedAcceptor) Accept(ctx context.Context) (transport.Conn, error) {
 // must try again by itself, as a pupil would press Join again, and get in
 // once the server catches up.
 func TestDialKnocksAgainWhenServerFull(t *testing.T) {
-	t.Setenv("QUIC_GO_DISABLE_RECEIVE_BUFFER_WARNING", "true")
-	ctx, cancel := context.WithCancel(context.Background())
-	reg, err := server.NewRegistry(t.TempDir(), drill.RealClock{}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, hash, err := transport.SelfSigned([]string{"localhost"}, time.Now(), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := transport.Listen(ctx, "127.0.0.1:0", transport.Config{Certificate: cert,
-		AcceptQueue: 1, HandshakeTimeout: 500 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	gate := &gatedAcceptor{ln: ln, open: make(chan struct{})}
-	srv := &server.Server{Reg: reg, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	done := make(chan struct{})
-	go func() { _ = srv.Serve(ctx, gate); close(done) }()
-	t.Cleanup(func() {
-		cancel()
-		ln.Close()
-		<-done
-		reg.Close()
-	})
-	s := &testServer{addr: ln.Addr().String(), hash: hash, reg: reg}
+	var gate *gatedAcceptor
+	s, _, ln := startServerWith(t, transport.Config{AcceptQueue: 1, HandshakeTimeout: 500 * time.Millisecond},
+		func(ln *transport.Server) server.Acceptor {
+			gate = &gatedAcceptor{ln: ln, open: make(chan struct{})}
+			return gate
+		})
+	hash := s.hash
 	e, _ := s.drill(t)
 
 	// One connection fills the queue of one while the accept loop is held.

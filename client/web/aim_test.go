@@ -1,8 +1,6 @@
 package webclient
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -17,13 +15,7 @@ import (
 // participant page's: XR poses with hand aim.
 func TestJSAimMatchesGo(t *testing.T) {
 	t.Parallel()
-	node := needNode(t)
-	out := t.TempDir()
-	cmd := exec.Command(node, "--test", "test/aim.test.mjs")
-	cmd.Env = append(os.Environ(), "WIRE_GOLDEN="+goldenDir(), "WIRE_OUT="+out)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("node --test: %v\n%s", err, b)
-	}
+	out := runVectors(t, "test/aim.test.mjs")
 	type xr struct {
 		ID, Yaw, Pitch, Height int
 		Hands                  bool

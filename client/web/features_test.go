@@ -1,8 +1,6 @@
 package webclient
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -17,13 +15,7 @@ import (
 // built decodes in Go to one asking for the risk layer and XR poses.
 func TestJSFeaturesMatchGo(t *testing.T) {
 	t.Parallel()
-	node := needNode(t)
-	out := t.TempDir()
-	cmd := exec.Command(node, "--test", "test/features.test.mjs")
-	cmd.Env = append(os.Environ(), "WIRE_GOLDEN="+goldenDir(), "WIRE_OUT="+out)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("node --test: %v\n%s", err, b)
-	}
+	out := runVectors(t, "test/features.test.mjs")
 	type xr struct {
 		ID, Yaw, Pitch, Height int
 		Hands                  bool

@@ -27,6 +27,21 @@ func needNode(t *testing.T) string {
 	return p
 }
 
+// runVectors runs a node test script over the Go golden vectors
+// (WIRE_GOLDEN) and returns the folder where it wrote what it decoded and
+// encoded (WIRE_OUT) for the Go side to check.
+func runVectors(t *testing.T, script string) string {
+	t.Helper()
+	node := needNode(t)
+	out := t.TempDir()
+	cmd := exec.Command(node, "--test", script)
+	cmd.Env = append(os.Environ(), "WIRE_GOLDEN="+goldenDir(), "WIRE_OUT="+out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("node --test %s: %v\n%s", script, err, b)
+	}
+	return out
+}
+
 func goldenDir() string { return filepath.Join("..", "..", "server", "wire", "testdata", "golden") }
 
 func readHexFile(t *testing.T, path string) []byte {
@@ -50,13 +65,7 @@ func readHexFile(t *testing.T, path string) []byte {
 // JS meant and re-encode in Go to the same bytes.
 func TestJSWireMatchesGo(t *testing.T) {
 	t.Parallel()
-	node := needNode(t)
-	out := t.TempDir()
-	cmd := exec.Command(node, "--test", "test/wire.test.mjs")
-	cmd.Env = append(os.Environ(), "WIRE_GOLDEN="+goldenDir(), "WIRE_OUT="+out)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("node --test: %v\n%s", err, b)
-	}
+	out := runVectors(t, "test/wire.test.mjs")
 
 	t.Run("snapshots", func(t *testing.T) {
 		type ent struct {
