@@ -99,7 +99,7 @@ func TestAimHelloFlags(t *testing.T) {
 	for _, c := range []struct {
 		flags byte
 		ok    bool
-	}{{0x31, true}, {0x11, true}, {0x21, false}, {0x20, false}, {0x71, false}, {0xb1, false}} {
+	}{{0x31, true}, {0x11, true}, {0x21, false}, {0x20, false}, {0x71, true}, {0xb1, false}, {0x61, false}} {
 		b := Marshal(nil, &Hello{Version: Version, Role: RoleParticipant, JoinCode: "K7QX2M", Name: "Ming", Lang: "en"})
 		b[len(b)-10] = c.flags // flags, then fac_token (1) and terrain_hash (8)
 		m, err := DecodeMessage(b)

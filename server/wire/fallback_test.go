@@ -130,6 +130,10 @@ func FuzzDecodeMessage(f *testing.F) {
 	for _, s := range goldenSeeds(f) {
 		f.Add(s)
 	}
+	for _, c := range classSummaryBad { // ClassSummary past its limits (§4.13)
+		f.Add(c.b)
+	}
+	f.Add(classSummaryAtLimits)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := DecodeMessage(b)
 		mustBeProtocolError(t, err)

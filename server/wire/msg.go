@@ -32,6 +32,8 @@ const (
 	TypeRoster     Type = 0x4c
 	TypeMirror     Type = 0x4d // optional feature: lockstep mirror (Hello.Mirror)
 	TypeInputs     Type = 0x4e
+	// optional feature: the class's result without names (Hello.Class)
+	TypeClassSummary Type = 0x4f
 
 	TypePose     Type = 0x80
 	TypeSnapshot Type = 0x81
@@ -43,7 +45,7 @@ var typeNames = map[Type]string{
 	TypePrompt: "prompt", TypeWarning: "warning", TypeMessage: "message", TypeChoiceAck: "choice_ack",
 	TypeScore: "score", TypeResults: "results", TypeError: "error", TypeCommandAck: "command_ack",
 	TypePhase: "phase", TypeRoster: "roster", TypePose: "pose", TypeSnapshot: "snapshot",
-	TypeMirror: "mirror", TypeInputs: "inputs",
+	TypeMirror: "mirror", TypeInputs: "inputs", TypeClassSummary: "class_summary",
 }
 
 func (t Type) String() string {
@@ -180,6 +182,8 @@ func newMessage(t Type) Message {
 		return new(Mirror)
 	case TypeInputs:
 		return new(Inputs)
+	case TypeClassSummary:
+		return new(ClassSummary)
 	case TypePose:
 		return new(Pose)
 	case TypeSnapshot:
@@ -234,6 +238,9 @@ type Hello struct {
 	// Aim asks for where the other participants' hands point too (flags
 	// bit 5, only with XR: XR entity mask bits 6–7; aim.go).
 	Aim bool
+	// Class asks for the ClassSummary before the Results (flags bit 6;
+	// participants only, other roles get everyone's results anyway).
+	Class bool
 }
 
 func (*Hello) Type() Type { return TypeHello }
@@ -263,6 +270,9 @@ func (m *Hello) appendPayload(b []byte) []byte {
 	if m.Aim {
 		f |= 32
 	}
+	if m.Class {
+		f |= 64
+	}
 	b = putU8(b, f)
 	if m.HasToken {
 		b = append(b, m.Token[:]...)
@@ -285,11 +295,11 @@ func (m *Hello) decode(r *reader) {
 	m.Name = r.str("hello.name", MaxName)
 	m.Lang = r.str("hello.lang", MaxLang)
 	f := r.u8("hello.flags")
-	if f&^63 != 0 || f&48 == 32 { // aim (32) only with XR poses (16)
+	if f&^127 != 0 || f&48 == 32 { // aim (32) only with XR poses (16)
 		r.fail(CodeBadValue, "hello.flags 0x%02x", f)
 	}
 	m.Datagrams, m.HasToken, m.Mirror = f&1 != 0, f&2 != 0, f&4 != 0
-	m.Risk, m.XR, m.Aim = f&8 != 0, f&16 != 0, f&32 != 0
+	m.Risk, m.XR, m.Aim, m.Class = f&8 != 0, f&16 != 0, f&32 != 0, f&64 != 0
 	if m.HasToken {
 		copy(m.Token[:], r.fixed(16, "hello.token"))
 	}

@@ -75,7 +75,8 @@ func sampleMessages() map[string]Message {
 			{Tick: 1200, Participant: 0, Kind: engine.InputMove, MoveX: 600, MoveY: -800, Run: true},
 			{Tick: 1200, Participant: 0, Kind: engine.InputLook, Heading: 27000},
 			{Tick: 1200, Participant: 5, Kind: engine.InputAnswer, Action: "q_symptoms", Target: "cool_call"}}},
-		"inputs_empty": &Inputs{Tick: 1220},
+		"inputs_empty":  &Inputs{Tick: 1220},
+		"class_summary": exampleClassSummary(),
 	}
 }
 
