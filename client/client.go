@@ -71,11 +71,11 @@ type Options struct {
 	Datagrams bool
 
 	// RiskLayer asks for the landslide risk layer (spectators and
-	// facilitators only: Info.Layers has wire.LayerRisk when granted),
-	// XRPoses for the other participants' head and hand poses, HandAim
-	// (implies XRPoses) for where their hands point too: optional features
-	// of protocol version 1 (§5.8), read with Risk and XR (features.go).
-	RiskLayer, XRPoses, HandAim bool
+	// facilitators only: Info.Layers has wire.LayerRisk), XRPoses for the
+	// other participants' head and hand poses, HandAim (implies XRPoses)
+	// for where their hands point too (§5.8; read with Risk and XR),
+	// ClassSummary (participants) for a ClassEvent before the results.
+	RiskLayer, XRPoses, HandAim, ClassSummary bool
 
 	TerrainCache TerrainCache  // nil: the Terrain is always sent
 	InterpDelay  time.Duration // 0: DefaultDelaySnapshots snapshot intervals
@@ -280,7 +280,7 @@ func refusedForNow(err error) bool {
 func (c *Client) hello(token wire.Token) *wire.Hello {
 	o := &c.opts
 	h := &wire.Hello{Version: wire.Version, Role: o.Role, JoinCode: o.JoinCode, Name: o.Name, Lang: o.Lang,
-		Datagrams: o.Datagrams, Risk: o.RiskLayer, XR: o.XRPoses || o.HandAim, Aim: o.HandAim}
+		Datagrams: o.Datagrams, Risk: o.RiskLayer, XR: o.XRPoses || o.HandAim, Aim: o.HandAim, Class: o.ClassSummary}
 	if o.Role == wire.RoleFacilitator {
 		h.FacToken = o.FacilitatorToken
 	}

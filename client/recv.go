@@ -50,6 +50,8 @@ func (c *Client) handle(l *link, m wire.Message) {
 		c.emit(NoticeEvent{*m})
 	case *wire.Score:
 		c.emit(ScoreEvent{*m})
+	case *wire.ClassSummary:
+		c.emit(ClassEvent{*m})
 	case *wire.Results:
 		c.emit(ResultsEvent{Results: m.Results})
 	case *wire.ChoiceAck:
