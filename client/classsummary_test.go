@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"github.com/rescuedrill/rescuedrill/server/wire"
@@ -12,7 +13,7 @@ import (
 // before its ResultsEvent, averaging the two people only (the bot left
 // out) with their outcome counts — the facilitator's full results are the
 // reference; the participant that did not ask gets none, and neither has
-// a decode error.
+// a decode error. A spectator that asks gets the same summary.
 func TestClassSummaryLive(t *testing.T) {
 	s := startServer(t)
 	e, fac := s.drill(t)
@@ -20,10 +21,12 @@ func TestClassSummaryLive(t *testing.T) {
 	if _, _, err := e.Drill.Join(context.Background(), "Robo", "good"); err != nil {
 		t.Fatal(err)
 	}
-	var frec, prec, qrec recorder
+	var frec, prec, qrec, srec recorder
 	f := s.dial(t, Options{Role: wire.RoleFacilitator, JoinCode: e.Code, Name: "teacher", FacilitatorToken: fac, OnEvent: frec.on})
 	p := s.dial(t, Options{JoinCode: e.Code, Name: "小红", Lang: "zh-CN", Datagrams: true, ClassSummary: true, OnEvent: prec.on})
 	q := s.dial(t, Options{JoinCode: e.Code, Name: "Sam", Lang: "en", Datagrams: true, OnEvent: qrec.on})
+	// a teacher's screen that asks gets the same summary beside everyone's results
+	s.dial(t, Options{Role: wire.RoleSpectator, JoinCode: e.Code, Name: "screen", ClassSummary: true, OnEvent: srec.on})
 	if ack, err := f.Start(ctx); err != nil || ack.Result != wire.Accepted {
 		t.Fatalf("start: %+v %v", ack, err)
 	}
@@ -75,6 +78,10 @@ func TestClassSummaryLive(t *testing.T) {
 	}
 	if want := float64(class.AvgTenths) / 10; class.Average() != want {
 		t.Errorf("Average %v", class.Average())
+	}
+	sc := srec.wait(t, "class summary", func(e Event) bool { _, ok := e.(ClassEvent); return ok }).(ClassEvent)
+	if !reflect.DeepEqual(sc.ClassSummary, class.ClassSummary) {
+		t.Fatalf("spectator's summary %+v, participant's %+v", sc.ClassSummary, class.ClassSummary)
 	}
 	qrec.wait(t, "results", func(e Event) bool { _, ok := e.(ResultsEvent); return ok })
 	if k := count[ClassEvent](&qrec); k != 0 {

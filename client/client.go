@@ -74,7 +74,7 @@ type Options struct {
 	// facilitators only: Info.Layers has wire.LayerRisk), XRPoses for the
 	// other participants' head and hand poses, HandAim (implies XRPoses)
 	// for where their hands point too (§5.8; read with Risk and XR),
-	// ClassSummary (participants) for a ClassEvent before the results.
+	// ClassSummary for a ClassEvent before the results (§4.13).
 	RiskLayer, XRPoses, HandAim, ClassSummary bool
 
 	TerrainCache TerrainCache  // nil: the Terrain is always sent

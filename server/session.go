@@ -145,7 +145,7 @@ type session struct {
 	mirrorSent bool
 	risk, xr   bool // optional features the Hello asked for (§5.8)
 	aim        bool // hand aim in the XR section (§5.8, Hello flag bit 5)
-	class      bool // a participant's ClassSummary before its Results (§4.13, flag bit 6)
+	class      bool // a ClassSummary before the Results (§4.13, Hello flag bit 6)
 }
 
 // handle runs one connection from Hello to close.
@@ -234,7 +234,7 @@ func (s *Server) join(ctx context.Context, c transport.Conn, ctl transport.Strea
 	// client asked for datagrams and its QUIC connection negotiated them.
 	ss := &session{srv: s, conn: c, ctl: ctl, entry: e, role: h.Role, slot: -1,
 		dgram: h.Datagrams && datagramsNegotiated(c), mirror: h.Mirror, risk: h.Risk, xr: h.XR, aim: h.Aim,
-		class: h.Class && h.Role == wire.RoleParticipant,
+		class: h.Class,
 		every: 1, limits: newSessionLimits(), rosterKick: make(chan struct{}, 1), room: s.roomOf(e)}
 	var token string
 	switch h.Role {

@@ -72,11 +72,7 @@ func (r *resultsScene) Draw(g *game, screen *ebiten.Image) {
 		return
 	}
 	titles := view.TaskTitles(p.s.info.Scenario)
-	res := p.model.Results
-	if class := p.s.classResults(); len(class) > len(res) {
-		res = class // everyone's, from the spectator link: the class average
-	}
-	f, ok := view.FeedbackFor(res, uint32(p.s.info.Slot), titles, l)
+	f, ok := view.FeedbackFor(p.model.Results, p.model.Class, uint32(p.s.info.Slot), titles, l)
 	if !ok {
 		// No final results yet (harmed while the drill goes on): the
 		// running score with what was decided so far.
@@ -87,7 +83,7 @@ func (r *resultsScene) Draw(g *game, screen *ebiten.Image) {
 	drawText(screen, fmt.Sprintf("%s: %d / 100", l.T("your_score"), f.Score), g.face(44), x, y, amber)
 	avg := l.T("class_unknown")
 	if f.ClassN > 1 {
-		avg = fmt.Sprintf("%s: %.0f (%d)", l.T("class_avg"), f.ClassAvg, f.ClassN)
+		avg = classLine(l, f.ClassAvg, f.ClassN, f.ClassBots, f.ClassSafe)
 	}
 	drawText(screen, fmt.Sprintf("%s: %s    %s", l.T("outcome"), view.OutcomeText(f.Outcome, l), avg), g.face(20), x, y+64, white)
 	y += 104
@@ -115,8 +111,9 @@ func (r *resultsScene) drawClass(g *game, screen *ebiten.Image, x, y, w float64)
 	l := r.play.lang
 	res := append([]wire.Result(nil), r.play.model.Results...)
 	sort.Slice(res, func(i, j int) bool { return res[i].Score > res[j].Score })
-	avg, n := view.ClassAverage(res)
-	drawText(screen, fmt.Sprintf("%s: %.0f (%d)", l.T("class_avg"), avg, n), g.face(32), x, y, amber)
+	if avg, n, bots, safe := view.ClassOf(r.play.model.Class); n > 0 {
+		drawText(screen, classLine(l, avg, n, bots, safe), g.face(28), x, y, amber)
+	}
 	y += 56
 	drawText(screen, l.T("everyone"), g.face(20), x, y, muted)
 	y += 32
@@ -132,4 +129,14 @@ func (r *resultsScene) drawClass(g *game, screen *ebiten.Image, x, y, w float64)
 		}
 	}
 	_ = w
+}
+
+// classLine is "Class average: 72.5 / 100 (31 · 27 safe)" from the class
+// summary; bots are named as such when only bots played.
+func classLine(l view.Lang, avg float64, n int, bots bool, safe int) string {
+	who := l.Two(fmt.Sprintf("%d 人 · %d 人到达安全地点", n, safe), fmt.Sprintf("%d pupils · %d reached safety", n, safe))
+	if bots {
+		who = l.Two(fmt.Sprintf("%d 个机器人 · %d 个到达安全地点", n, safe), fmt.Sprintf("%d bots · %d reached safety", n, safe))
+	}
+	return fmt.Sprintf("%s: %.1f / 100 (%s)", l.T("class_avg"), avg, who)
 }

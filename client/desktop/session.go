@@ -23,13 +23,6 @@ type session struct {
 	lang    string
 	choices sync.WaitGroup
 
-	// The class's results: participants get only their own at the end, so
-	// a participant's client also watches as a spectator (no slot, no
-	// moves) to show the class average. See classResults.
-	mu    sync.Mutex
-	class []wire.Result
-	side  *client.Client
-
 	retrying atomic.Bool // the connection is down or stalled and being replaced
 	ended    atomic.Bool // the window saw the drill end: nothing to reconnect to
 }
@@ -49,6 +42,9 @@ func dial(o client.Options, store slots.Store) <-chan dialResult {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		participant := o.Role == 0 || o.Role == wire.RoleParticipant
+		// The class average comes from the server's class summary (§4.13):
+		// no names, and no second (spectator) connection per pupil.
+		o.ClassSummary = true
 		remembered := false
 		if participant && o.Token == (wire.Token{}) {
 			o.Token, remembered = store.Load(o.Addr, o.JoinCode)
@@ -76,48 +72,9 @@ func dial(o client.Options, store slots.Store) <-chan dialResult {
 			// with backoff, until the drill's end or a final refusal.
 			s.watchdog()
 		}()
-		if o.Role == wire.RoleParticipant || o.Role == 0 {
-			s.watchClass(o)
-		}
 		out <- dialResult{s: s}
 	}()
 	return out
-}
-
-// watchClass opens the spectator link that receives everyone's results at
-// the end. It is best effort: without it the feedback shows the pupil's
-// own result and says the class average is on the teacher's screen.
-func (s *session) watchClass(o client.Options) {
-	o.Role, o.Token, o.EventBuffer, o.TerrainCache = wire.RoleSpectator, wire.Token{}, 0, nil
-	o.OnEvent = func(ev client.Event) {
-		if r, ok := ev.(client.ResultsEvent); ok {
-			s.mu.Lock()
-			s.class = r.Results
-			s.mu.Unlock()
-		}
-	}
-	s.loop.Add(1)
-	go func() {
-		defer s.loop.Done()
-		ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
-		side, err := client.Dial(ctx, o)
-		cancel()
-		if err != nil {
-			return
-		}
-		s.mu.Lock()
-		s.side = side
-		s.mu.Unlock()
-		side.StayConnected(s.ctx)
-	}()
-}
-
-// classResults returns everyone's final results if the spectator link got
-// them.
-func (s *session) classResults() []wire.Result {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.class
 }
 
 // watchdog keeps the session connected, rejoining with the participant
@@ -184,11 +141,6 @@ func (s *session) choose(kind wire.ChoiceKind, action, target string) {
 func (s *session) close() {
 	s.cancel()
 	_ = s.c.Close()
-	s.mu.Lock()
-	if s.side != nil {
-		_ = s.side.Close()
-	}
-	s.mu.Unlock()
 	s.loop.Wait()
 	s.choices.Wait()
 }

@@ -238,8 +238,8 @@ type Hello struct {
 	// Aim asks for where the other participants' hands point too (flags
 	// bit 5, only with XR: XR entity mask bits 6–7; aim.go).
 	Aim bool
-	// Class asks for the ClassSummary before the Results (flags bit 6;
-	// participants only, other roles get everyone's results anyway).
+	// Class asks for the ClassSummary before the Results (flags bit 6,
+	// §4.13): a pupil's class average without everyone's names.
 	Class bool
 }
 

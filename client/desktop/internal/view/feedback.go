@@ -30,18 +30,21 @@ type Line struct {
 type Feedback struct {
 	Score      int64
 	Outcome    string
-	Lines      []Line // wrong first (what to learn), then partly, right, not scored
-	ClassAvg   float64
-	ClassN     int // how many results the average is over; 0: not known
+	Lines      []Line  // wrong first (what to learn), then partly, right, not scored
+	ClassAvg   float64 // from the server's class summary, to a tenth of a point
+	ClassN     int     // how many the average is over; 0: not known
+	ClassBots  bool    // the class was bots (no person played)
+	ClassSafe  int     // how many of them reached safety
 	Objectives []string
 }
 
 // FeedbackFor builds the feedback of the participant in slot from the
-// results the client received (its own; everyone's when it also holds a
-// spectator's view), with task titles looked up in titles ("objective/task"
-// → text). The class average is over every result but bots when there are
-// people, else over all.
-func FeedbackFor(results []wire.Result, slot uint32, titles map[string]wire.Text, lang Lang) (Feedback, bool) {
+// results the client received (its own), with task titles looked up in
+// titles ("objective/task" → text), and the class average from the
+// server's class summary (nil: not known). Which results the average is
+// over (people, or bots when only bots played) is the server's rule
+// (docs/protocol.md §4.13): the pupil's machine never gets the others'.
+func FeedbackFor(results []wire.Result, class *wire.ClassSummary, slot uint32, titles map[string]wire.Text, lang Lang) (Feedback, bool) {
 	var f Feedback
 	var mine *wire.Result
 	for i := range results {
@@ -81,28 +84,22 @@ func FeedbackFor(results []wire.Result, slot uint32, titles map[string]wire.Text
 	for _, o := range mine.Objectives {
 		f.Objectives = append(f.Objectives, fmt.Sprintf("%s  %s  %d/%d", o.Rating, lang.Pick(o.Title), o.Points, o.Max))
 	}
-	f.ClassAvg, f.ClassN = ClassAverage(results)
+	f.ClassAvg, f.ClassN, f.ClassBots, f.ClassSafe = ClassOf(class)
 	return f, true
 }
 
-// ClassAverage is the mean score of the people in results (bots, whose
-// Policy is set, count only when there are no people).
-func ClassAverage(results []wire.Result) (float64, int) {
-	sum, n := int64(0), 0
-	for _, r := range results {
-		if r.Policy == "" {
-			sum, n = sum+r.Score, n+1
+// ClassOf reads the class summary: average (tenths to points), how many
+// it covers, whether they were bots, how many reached safety.
+func ClassOf(c *wire.ClassSummary) (avg float64, n int, bots bool, safe int) {
+	if c == nil {
+		return 0, 0, false, 0
+	}
+	for _, o := range c.Outcomes {
+		if o.Outcome == "safe" {
+			safe = int(o.Count)
 		}
 	}
-	if n == 0 {
-		for _, r := range results {
-			sum, n = sum+r.Score, n+1
-		}
-	}
-	if n == 0 {
-		return 0, 0
-	}
-	return float64(sum) / float64(n), n
+	return float64(c.AvgTenths) / 10, int(c.N), c.Bots, safe
 }
 
 // TaskTitles maps "objective/task" to the task's title from the scenario

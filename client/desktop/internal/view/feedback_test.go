@@ -7,6 +7,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rescuedrill/rescuedrill/client"
 	"github.com/rescuedrill/rescuedrill/server/transport"
@@ -22,11 +23,12 @@ func TestFeedbackFor(t *testing.T) {
 			{Rule: "warnings/reach_shelter", Points: 12, Max: 25, Applicable: true, ReasonZH: "迟到", ReasonEN: "late"},
 			{Rule: "x/never", Points: 0, Max: 5, Applicable: false},
 		}},
-		{Slot: 1, Name: "bot", Policy: "good", Score: 100},
-		{Slot: 2, Name: "Li", Score: 80},
 	}
+	// A participant gets its own result and the server's class summary.
+	class := &wire.ClassSummary{N: 2, AvgTenths: 705, Max: 100, Outcomes: []wire.OutcomeCount{
+		{Outcome: "unsafe", Count: 1}, {Outcome: "safe", Count: 1}}}
 	titles := map[string]wire.Text{"water/no_wading": {ZH: "不涉水", EN: "Never wade"}}
-	f, ok := FeedbackFor(results, 0, titles, EN)
+	f, ok := FeedbackFor(results, class, 0, titles, EN)
 	if !ok {
 		t.Fatal("no feedback for slot 0")
 	}
@@ -39,18 +41,22 @@ func TestFeedbackFor(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("lines\n got %q\nwant %q", got, want)
 	}
-	// Bots are left out of the class average when people played.
-	if f.ClassN != 2 || f.ClassAvg != 70 {
-		t.Errorf("class average %v over %d, want 70 over 2", f.ClassAvg, f.ClassN)
+	// The class average is the summary's, in tenths of a point.
+	if f.ClassN != 2 || f.ClassAvg != 70.5 || f.ClassBots || f.ClassSafe != 1 || f.Score != 60 || f.Outcome != "safe" {
+		t.Errorf("class average %v over %d (bots %v, safe %d), want 70.5 over 2 people, 1 safe", f.ClassAvg, f.ClassN, f.ClassBots, f.ClassSafe)
 	}
-	if zh, _ := FeedbackFor(results, 0, titles, ZH); zh.Lines[0].Reason != "涉水" || zh.Lines[0].Task != "不涉水" {
+	if zh, _ := FeedbackFor(results, class, 0, titles, ZH); zh.Lines[0].Reason != "涉水" || zh.Lines[0].Task != "不涉水" {
 		t.Errorf("zh line %+v", zh.Lines[0])
 	}
-	if _, ok := FeedbackFor(results, 9, titles, EN); ok {
+	if _, ok := FeedbackFor(results, class, 9, titles, EN); ok {
 		t.Error("feedback for a slot without a result")
 	}
-	if avg, n := ClassAverage([]wire.Result{{Policy: "good", Score: 50}, {Policy: "naive", Score: 10}}); n != 2 || avg != 30 {
-		t.Errorf("all bots: %v over %d", avg, n)
+	// Without a summary (an old server) the average is not known.
+	if f, _ := FeedbackFor(results, nil, 0, titles, EN); f.ClassN != 0 || f.ClassAvg != 0 {
+		t.Errorf("no summary: %v over %d", f.ClassAvg, f.ClassN)
+	}
+	if avg, n, bots, safe := ClassOf(&wire.ClassSummary{N: 3, Bots: true, AvgTenths: -15, Outcomes: []wire.OutcomeCount{{Outcome: "safe", Count: 2}}}); avg != -1.5 || n != 3 || !bots || safe != 2 {
+		t.Errorf("bots: %v over %d, %v, %d safe", avg, n, bots, safe)
 	}
 }
 
@@ -102,5 +108,24 @@ func TestPhrasesBothLanguages(t *testing.T) {
 	}
 	if ZH.Pick(wire.Text{EN: "only en"}) != "only en" {
 		t.Error("fallback to the other language")
+	}
+}
+
+// The model keeps the class summary that comes before the results.
+func TestModelKeepsClassSummary(t *testing.T) {
+	t.Parallel()
+	m := NewModel(EN, 0)
+	if m.Class != nil {
+		t.Fatal("a summary before any came")
+	}
+	sum := wire.ClassSummary{N: 4, AvgTenths: 613, Max: 100}
+	m.Apply(client.ClassEvent{ClassSummary: sum}, time.Now())
+	m.Apply(client.ResultsEvent{Results: []wire.Result{{Slot: 0, Score: 50}}}, time.Now())
+	if m.Class == nil || m.Class.N != 4 || m.Class.AvgTenths != 613 || m.Phase != wire.PhaseEnded {
+		t.Fatalf("class %+v, phase %v", m.Class, m.Phase)
+	}
+	f, ok := FeedbackFor(m.Results, m.Class, 0, nil, EN)
+	if !ok || f.ClassAvg != 61.3 || f.ClassN != 4 {
+		t.Fatalf("feedback %+v", f)
 	}
 }

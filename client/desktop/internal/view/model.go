@@ -30,7 +30,8 @@ type Model struct {
 	Score     int64
 	ScoreMax  uint64
 	Results   []wire.Result
-	Harmed    bool // the pupil's own status is not active
+	Class     *wire.ClassSummary // the class's result without names (§4.13), before Results
+	Harmed    bool               // the pupil's own status is not active
 	Connected bool
 	Roster    []wire.RosterEntry
 
@@ -62,6 +63,9 @@ func (m *Model) Apply(ev client.Event, now time.Time) (Cue, bool) {
 		}
 	case client.ScoreEvent:
 		m.Score, m.ScoreMax = e.Score.Score, e.Max
+	case client.ClassEvent:
+		c := e.ClassSummary
+		m.Class = &c
 	case client.ResultsEvent:
 		m.Results = e.Results
 		m.SetPhase(wire.PhaseEnded) // results are only sent at the end
