@@ -527,4 +527,30 @@ func TestWebPlainViewWarningAndPrompt(t *testing.T) {
 	if n := e.Drill.Joined(); n != 1 {
 		t.Errorf("%d participants after the rejoin, want 1", n)
 	}
+
+	// The end: with a bot in the drill, the results panel shows the class
+	// summary (§4.13) — over the one person only, in both languages, with
+	// the outcome counts — and the page never got anyone else's result.
+	if _, _, err := e.Drill.Join(context.Background(), "Robo", "good"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Drill.End(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the results with the class line", `window.__drill.results !== null && document.querySelector('#results p.class') !== null`)
+	class, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#results p.class').textContent + ' | ' + document.querySelector('#results p.class-outcomes').textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	score, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__drill.results.results[0].score`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("全班平均分 %d.0 / 100（1 名学生） · Class average %d.0 of 100 (1 pupil) | ", score, score)
+	if !strings.HasPrefix(class, want) || len(class) == len(want) {
+		t.Errorf("the class line %q, want it to start %q and name the outcome", class, want)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__drill.results.results.length`)); err != nil || n != 1 {
+		t.Errorf("the page got %d results (%v), want only its own", n, err)
+	}
 }

@@ -14,6 +14,8 @@ const STRINGS = {
     start: '开始', pause: '暂停', resume: '继续', end: '结束', inject: '触发事件', warn: '发布预警', send: '发送', participants: '参与者',
     problems: '问题', noProblems: '没有问题', layers: '图层', water: '水深', debris: '滑坡堆积 / 风险', heat: '高温', outcome: '结果', objective: '目标', rating: '评级', points: '分数',
     joinHere: '扫码加入', copy: '复制',
+    classAvg: (avg, max, n, bots) => `全班平均分 ${avg} / ${max}（${n} ${bots ? '个机器人' : '名学生'}）`,
+    outcomes: { safe: '安全', active: '安全', unsafe: '未到达安全地点', swept: '被水冲走', buried: '被掩埋', collapsed: '中暑倒下', left: '中途离开' },
   },
   en: {
     title: 'RescueDrill', join: 'Join the drill', joinCode: 'Join code', name: 'Name', connecting: 'Connecting…', retrying: 'Server busy, trying again…',
@@ -27,6 +29,8 @@ const STRINGS = {
     start: 'Start', pause: 'Pause', resume: 'Resume', end: 'End', inject: 'Fire inject', warn: 'Issue warning', send: 'Send', participants: 'Participants',
     problems: 'Problems', noProblems: 'No problems', layers: 'Layers', water: 'Water depth', debris: 'Landslide debris / risk', heat: 'Heat', outcome: 'Outcome', objective: 'Objective', rating: 'Rating', points: 'Points',
     joinHere: 'Scan to join', copy: 'Copy',
+    classAvg: (avg, max, n, bots) => `Class average ${avg} of ${max} (${n} ${bots ? (n === 1 ? 'bot' : 'bots') : (n === 1 ? 'pupil' : 'pupils')})`,
+    outcomes: { safe: 'Safe', active: 'Safe', unsafe: 'Not in a safe place', swept: 'Swept away', buried: 'Buried', collapsed: 'Collapsed from heat', left: 'Left the drill' },
   },
 };
 

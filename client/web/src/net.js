@@ -56,7 +56,10 @@ export class Connection {
     // spectators and facilitators only).
     const xr = o.xr ?? o.role === ROLE.participant, risk = o.risk ?? o.role !== ROLE.participant;
     this.aim = xr && (o.aim ?? o.role === ROLE.participant);
-    await this.sendMsg({ type: 'hello', role: o.role, joinCode: o.joinCode || '', name: o.name || '', lang: o.lang || 'zh-CN', datagrams: true, token: o.token || null, facToken: o.facToken || '', terrainHash: 0n, risk, xr, aim: this.aim });
+    // A pupil's page asks for the class summary (§4.13): the class average
+    // and outcome counts without anyone's names, shown with its results.
+    const classSummary = o.classSummary ?? o.role === ROLE.participant;
+    await this.sendMsg({ type: 'hello', role: o.role, joinCode: o.joinCode || '', name: o.name || '', lang: o.lang || 'zh-CN', datagrams: true, token: o.token || null, facToken: o.facToken || '', terrainHash: 0n, risk, xr, aim: this.aim, classSummary });
   }
 
   onClosed(info) {

@@ -7,7 +7,7 @@
 // answers) and draws the snapshots it receives.
 import * as THREE from 'three';
 import { Connection, ROLE } from './net.js';
-import { S, bi, lang, pick, LEVEL_COLOURS } from './i18n.js';
+import { S, bi, other, lang, pick, LEVEL_COLOURS } from './i18n.js';
 import { DrillScene, panel } from './scene.js';
 import { packQuat } from './wire.js';
 import { interpolate } from './interp.js';
@@ -19,7 +19,7 @@ const EYE = 1.6;
 // state is what the page knows; window.__drill exposes it to tests.
 const state = {
   joined: false, slot: -1, phase: 0, tick: 0, snapshots: 0, warnings: [0, 0, 0], prompt: null, acks: [], score: null,
-  results: null, xr: null, errors: [], messages: [],
+  results: null, classSummary: null, xr: null, errors: [], messages: [],
 };
 window.__drill = state;
 
@@ -64,6 +64,7 @@ async function connect(token) {
   conn.on('welcome', onWelcome).on('snapshot', onSnapshot).on('prompt', showPrompt).on('warning', onWarning)
     .on('message', (m) => { state.messages.push(m); toast(pick(m.text)); })
     .on('score', (m) => { state.score = m; $('score').textContent = `${S.score}: ${m.score} / ${m.max}`; })
+    .on('class_summary', (m) => { state.classSummary = m; }) // comes right before the results (§4.13)
     .on('results', onResults).on('phase', (m) => setPhase(m.phase))
     .on('error', (m) => { state.errors.push(m); $('status').textContent = `${m.code}: ${m.text}`; })
     .on('fault', (e) => state.errors.push({ text: String(e) }))
@@ -626,6 +627,18 @@ function onResults(r) {
   const h = document.createElement('h2');
   h.textContent = `${S.results}: ${mine ? mine.score : ''}`;
   el.append(h);
+  const c = state.classSummary;
+  if (c && c.n > 0) {
+    // The class without names: average (tenths of a point), size, outcomes.
+    const line = (L) => L.classAvg((c.avgTenths / 10).toFixed(1), c.max, c.n, c.bots);
+    const p = document.createElement('p');
+    p.className = 'class';
+    p.textContent = `${line(S)} · ${line(other)}`;
+    const o = document.createElement('p');
+    o.className = 'class-outcomes';
+    o.textContent = c.outcomes.map((x) => `${S.outcomes[x.outcome] || x.outcome.replaceAll('_', ' ')} ${x.count}`).join(' · ');
+    el.append(p, o);
+  }
   if (!mine) return;
   for (const o of mine.objectives) {
     const p = document.createElement('p');

@@ -12,7 +12,7 @@ export const T = {
   hello: 0x01, choice: 0x02, command: 0x03, ping: 0x04, pong: 0x05, leave: 0x06,
   welcome: 0x41, terrain: 0x42, prompt: 0x43, warning: 0x44, message: 0x45, choice_ack: 0x46,
   score: 0x47, results: 0x48, error: 0x49, command_ack: 0x4a, phase: 0x4b, roster: 0x4c,
-  mirror: 0x4d, inputs: 0x4e, pose: 0x80, snapshot: 0x81,
+  mirror: 0x4d, inputs: 0x4e, class_summary: 0x4f, pose: 0x80, snapshot: 0x81,
 };
 export const TYPE_NAMES = Object.fromEntries(Object.entries(T).map(([k, v]) => [v, k]));
 
@@ -196,11 +196,11 @@ const DEC = {
     if (role < 1 || role > 3) fail(CODE.bad_value, `hello.role ${role}`);
     const m = { version, role, joinCode: r.str('hello.join_code', 16), name: r.str('hello.name', 64), lang: r.str('hello.lang', 16) };
     const f = r.u8('hello.flags');
-    if (f & ~63 || (f & 48) === 32) fail(CODE.bad_value, `hello.flags ${f}`);
+    if (f & ~127 || (f & 48) === 32) fail(CODE.bad_value, `hello.flags ${f}`);
     m.datagrams = !!(f & 1); m.mirror = !!(f & 4);
     // Optional features (§5.8): bit 3 the landslide risk layer, bit 4 XR poses,
-    // bit 5 hand aim (only with bit 4).
-    m.risk = !!(f & 8); m.xr = !!(f & 16); m.aim = !!(f & 32);
+    // bit 5 hand aim (only with bit 4); bit 6 the class summary (§4.13).
+    m.risk = !!(f & 8); m.xr = !!(f & 16); m.aim = !!(f & 32); m.classSummary = !!(f & 64);
     m.token = f & 2 ? r.fixed(16, 'hello.token') : null;
     m.facToken = r.str('hello.fac_token', 64);
     m.terrainHash = r.u64('hello.terrain_hash');
@@ -291,6 +291,23 @@ const DEC = {
     }
     return { results };
   },
+  // ClassSummary (§4.13): the class's result without names, before Results.
+  // avgTenths is the average in tenths of a point (725 = 72.5).
+  class_summary(r) {
+    const n = r.uvarint('class.n');
+    if (n > 64) fail(CODE.limit, `class.n ${n}`);
+    const m = { n, bots: r.bool('class.bots'), avgTenths: r.svarint('class.avg'), max: r.uvarint('class.max'), outcomes: [] };
+    const k = r.count('class.outcomes', 16, 2);
+    let sum = 0;
+    for (let i = 0; i < k; i++) {
+      const outcome = r.str('class.outcome', MAX_ID), count = r.uv('class.count', 64);
+      if (count === 0) fail(CODE.bad_value, 'class.count 0');
+      m.outcomes.push({ outcome, count });
+      sum += count;
+    }
+    if (sum > n) fail(CODE.bad_value, `class outcome counts sum to ${sum} > n ${n}`);
+    return m;
+  },
   error(r) { return { code: r.uvarint('error.code'), text: r.str('error.text', 1024) }; },
   phase(r) {
     const phase = r.u8('phase.phase');
@@ -333,7 +350,7 @@ const DEC = {
 const ENC = {
   hello(w, m) {
     w.uvarint(VERSION).u8(m.role).str(m.joinCode).str(m.name).str(m.lang);
-    w.u8((m.datagrams ? 1 : 0) | (m.token ? 2 : 0) | (m.mirror ? 4 : 0) | (m.risk ? 8 : 0) | (m.xr ? 16 : 0) | (m.aim ? 32 : 0));
+    w.u8((m.datagrams ? 1 : 0) | (m.token ? 2 : 0) | (m.mirror ? 4 : 0) | (m.risk ? 8 : 0) | (m.xr ? 16 : 0) | (m.aim ? 32 : 0) | (m.classSummary ? 64 : 0));
     if (m.token) w.raw(m.token);
     w.str(m.facToken).u64(m.terrainHash ?? 0n);
   },
@@ -376,6 +393,10 @@ const ENC = {
       w.uvarint(p.objectives.length);
       for (const o of p.objectives) w.str(o.id).text(o.title).str(o.rating).svarint(o.points).uvarint(o.max);
     }
+  },
+  class_summary(w, m) {
+    w.uvarint(m.n).bool(m.bots).svarint(m.avgTenths).uvarint(m.max).uvarint(m.outcomes.length);
+    for (const o of m.outcomes) w.str(o.outcome).uvarint(o.count);
   },
   error(w, m) { w.uvarint(m.code).str(m.text); },
   phase(w, m) { w.u8(m.phase).uvarint(m.tick); },
