@@ -253,23 +253,30 @@ func FuzzDecodeAimSnapshot(f *testing.F) {
 // before each line's description) are the golden vectors, in order.
 func TestAimWorkedExampleInDoc(t *testing.T) {
 	t.Parallel()
+	checkWorkedExample(t, "9.2", "hello_aim", "snapshot_aim_full", "snapshot_aim_delta")
+}
+
+// checkWorkedExample checks that the code blocks of docs/protocol.md's
+// section (e.g. "9.2"), in order, hold the bytes of the named golden
+// vectors: the hex before each line's description.
+func checkWorkedExample(t *testing.T, section string, names ...string) {
+	t.Helper()
 	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "protocol.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	sec := string(doc)
-	i := strings.Index(sec, "### 9.2 ")
+	i := strings.Index(sec, "### "+section+" ")
 	if i < 0 {
-		t.Fatal("docs/protocol.md has no §9.2")
+		t.Fatalf("docs/protocol.md has no §%s", section)
 	}
 	sec = sec[i:]
 	if j := strings.Index(sec, "\n## "); j >= 0 {
 		sec = sec[:j]
 	}
 	blocks := strings.Split(sec, "```")
-	names := []string{"hello_aim", "snapshot_aim_full", "snapshot_aim_delta"}
 	if len(blocks) < 2*len(names)+1 {
-		t.Fatalf("§9.2 has %d code blocks, want %d", len(blocks)/2, len(names))
+		t.Fatalf("§%s has %d code blocks, want %d", section, len(blocks)/2, len(names))
 	}
 	for k, name := range names {
 		var got []byte
@@ -278,13 +285,13 @@ func TestAimWorkedExampleInDoc(t *testing.T) {
 			for _, tok := range strings.Fields(hexPart) {
 				v, err := strconv.ParseUint(tok, 16, 8)
 				if err != nil || len(tok) != 2 {
-					t.Fatalf("%s: %q in %q is not a byte", name, tok, line)
+					t.Fatalf("§%s %s: %q in %q is not a byte", section, name, tok, line)
 				}
 				got = append(got, byte(v))
 			}
 		}
 		if want := readGolden(t, name); !bytes.Equal(got, want) {
-			t.Errorf("§9.2 %s:\n doc % x\nwant % x", name, got, want)
+			t.Errorf("§%s %s:\n doc % x\nwant % x", section, name, got, want)
 		}
 	}
 }

@@ -1,12 +1,7 @@
 package wire
 
 import (
-	"bytes"
-	"os"
-	"path/filepath"
 	"reflect"
-	"strconv"
-	"strings"
 	"testing"
 )
 
@@ -96,38 +91,5 @@ func TestClassSummaryErrors(t *testing.T) {
 // The bytes of §9.3 are the golden files' (a changed format changes both).
 func TestClassSummaryWorkedExampleInDoc(t *testing.T) {
 	t.Parallel()
-	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "protocol.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sec := string(doc)
-	i := strings.Index(sec, "### 9.3 ")
-	if i < 0 {
-		t.Fatal("docs/protocol.md has no §9.3")
-	}
-	sec = sec[i:]
-	if j := strings.Index(sec, "\n## "); j >= 0 {
-		sec = sec[:j]
-	}
-	blocks := strings.Split(sec, "```")
-	names := []string{"hello_class", "class_summary"}
-	if len(blocks) < 2*len(names)+1 {
-		t.Fatalf("§9.3 has %d code blocks, want %d", len(blocks)/2, len(names))
-	}
-	for k, name := range names {
-		var got []byte
-		for _, line := range strings.Split(blocks[2*k+1], "\n") {
-			hexPart, _, _ := strings.Cut(strings.TrimSpace(line), "  ")
-			for _, tok := range strings.Fields(hexPart) {
-				v, err := strconv.ParseUint(tok, 16, 8)
-				if err != nil || len(tok) != 2 {
-					t.Fatalf("%s: %q in %q is not a byte", name, tok, line)
-				}
-				got = append(got, byte(v))
-			}
-		}
-		if want := readGolden(t, name); !bytes.Equal(got, want) {
-			t.Errorf("§9.3 %s:\n doc % x\nwant % x", name, got, want)
-		}
-	}
+	checkWorkedExample(t, "9.3", "hello_class", "class_summary")
 }
