@@ -90,14 +90,16 @@ func TestClassSummaryLive(t *testing.T) {
 	if k := count[ClassEvent](&frec); k != 0 {
 		t.Fatalf("the facilitator got %d ClassEvents", k)
 	}
-	// A rejoin after the end: today the server refuses it (drill_ended);
-	// if it ever sends the results again, the summary must come with them.
+	// A rejoin after the end (a link that dropped as the drill ended)
+	// gets what the end gave: the summary and its results again.
 	prec.wait(t, "the end's disconnect", func(e Event) bool { _, ok := e.(DisconnectedEvent); return ok })
-	if err := p.Reconnect(ctx5(t)); err == nil {
-		eventually(t, "a second summary and results", func() bool { return count[ClassEvent](&prec) == 2 && count[ResultsEvent](&prec) == 2 })
-	} else if CodeOf(err) != wire.CodeDrillEnded {
+	if err := p.Reconnect(ctx5(t)); err != nil {
 		t.Fatalf("rejoin after the end: %v", err)
 	}
+	if ph := p.Phase(); ph != wire.PhaseEnded {
+		t.Fatalf("rejoined after the end in phase %v", ph)
+	}
+	eventually(t, "a second summary and results", func() bool { return count[ClassEvent](&prec) == 2 && count[ResultsEvent](&prec) == 2 })
 	for _, c := range []*Client{p, q} {
 		if st := c.Stats(); st.DecodeErrors != 0 {
 			t.Fatalf("decode errors: %+v", st)

@@ -344,7 +344,11 @@ func (ss *session) welcome(ctx context.Context, token string) (*wire.Welcome, []
 func (ss *session) run(ctx context.Context, fr *wire.FrameReader) {
 	d := ss.entry.Drill
 	sub, err := d.Subscribe(ctx, 8)
-	if err != nil {
+	// A client back after the end (its link dropped as the drill ended, a
+	// reloaded page, the console reopened) gets what the end gave: its
+	// Welcome said "ended"; the results follow below.
+	over := err != nil && d.State() == drill.Ended
+	if err != nil && !over {
 		ss.closeWith(wire.CodeDrillEnded, "the drill is over")
 		return
 	}
@@ -358,9 +362,15 @@ func (ss *session) run(ctx context.Context, fr *wire.FrameReader) {
 	if ss.dgram {
 		go ss.readDatagrams(ctx)
 	}
-	defer sub.Close(context.Background())
+	if sub != nil {
+		defer sub.Close(context.Background())
+	}
 	if err := ss.relay(); err != nil { // the catch-up from tick 0
 		ss.closeWith(wire.CodeInternal, err.Error())
+		return
+	}
+	if over {
+		ss.finish(ctx)
 		return
 	}
 	for {
@@ -381,24 +391,7 @@ func (ss *session) run(ctx context.Context, fr *wire.FrameReader) {
 		case f, ok := <-sub.C():
 			if !ok { // the drill ended
 				_ = ss.relay() // the last inputs before the results
-				if ss.phase != wire.PhaseEnded {
-					ss.phase = wire.PhaseEnded
-					_ = ss.send(&wire.PhaseChange{Phase: wire.PhaseEnded, Tick: d.Tick()})
-				}
-				ss.sendClassSummary(context.Background())
-				ss.sendResults(context.Background())
-				// Finish the stream so the results are delivered, and give the
-				// client time to read them before the connection closes
-				// (closing at once could discard them in flight). A client
-				// closes as soon as it has them; 10 s is for a loaded one (2 s
-				// lost the results of bots catching up after a restart).
-				_ = ss.ctl.Close()
-				select {
-				case <-ss.conn.Context().Done():
-				case <-ctx.Done(): // shutting down, or the client is gone
-				case <-time.After(10 * time.Second):
-				}
-				ss.closeWith(wire.CodeNone, "drill ended")
+				ss.finish(ctx)
 				return
 			}
 			if err := ss.relay(); err != nil {
@@ -411,6 +404,30 @@ func (ss *session) run(ctx context.Context, fr *wire.FrameReader) {
 			}
 		}
 	}
+}
+
+// finish ends a session of an ended drill: the phase if the client has
+// not seen it, the class summary and the results, then a normal close.
+// ctx ends when the client goes or the server shuts down.
+func (ss *session) finish(ctx context.Context) {
+	if ss.phase != wire.PhaseEnded {
+		ss.phase = wire.PhaseEnded
+		_ = ss.send(&wire.PhaseChange{Phase: wire.PhaseEnded, Tick: ss.entry.Drill.Tick()})
+	}
+	ss.sendClassSummary(context.Background())
+	ss.sendResults(context.Background())
+	// Finish the stream so the results are delivered, and give the client
+	// time to read them before the connection closes (closing at once
+	// could discard them in flight). A client closes as soon as it has
+	// them; 10 s is for a loaded one (2 s lost the results of bots catching
+	// up after a restart).
+	_ = ss.ctl.Close()
+	select {
+	case <-ss.conn.Context().Done():
+	case <-ctx.Done(): // shutting down, or the client is gone
+	case <-time.After(10 * time.Second):
+	}
+	ss.closeWith(wire.CodeNone, "drill ended")
 }
 
 // forward sends one frame: a change of phase, events as control
