@@ -553,4 +553,20 @@ func TestWebPlainViewWarningAndPrompt(t *testing.T) {
 	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__drill.results.results.length`)); err != nil || n != 1 {
 		t.Errorf("the page got %d results (%v), want only its own", n, err)
 	}
+
+	// Back after the end (a reloaded page, or a link that dropped as the
+	// drill ended): the page rejoins with its token and the server sends
+	// the results and the class line again, instead of drill_ended.
+	if _, err := chromedp.Run(ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the reloaded page", `window.__drill !== undefined && window.__drill.joined === false && document.getElementById('name').value === '小红'`)
+	evalJS(t, ctx, `document.getElementById('join').click()`) // the session keeps the token: a rejoin
+	waitJS(t, ctx, "the results after a reload", `window.__drill.joined === true && window.__drill.slot === 0 && window.__drill.phase === 3 && window.__drill.results !== null && document.querySelector('#results p.class') !== null`)
+	if again, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.__drill.results.results[0].score`)); err != nil || again != score {
+		t.Errorf("the score after a reload %d (%v), want %d", again, err, score)
+	}
+	if n := e.Drill.Joined(); n != 2 {
+		t.Errorf("%d participants after the reload, want the same 2", n)
+	}
 }

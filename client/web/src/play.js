@@ -88,13 +88,15 @@ async function connect(token) {
 }
 const OPEN_RETRIES = 4;
 
-// onClosed reconnects with the token unless the drill is over or the
-// server refused us for good (a wrong join code, a full drill).
+// onClosed reconnects with the token unless the results are in or the
+// server refused us for good (a wrong join code, a full drill). A link that
+// dropped after the end but before the results reconnects too: the server
+// sends the results to a participant back after the end (protocol §4.8).
 const FINAL = new Set([36, 37, 38, 39]);
 function onClosed() {
   $('status').textContent = S.closed;
   state.connected = false;
-  if (state.phase === 3 || state.results || state.errors.some((e) => FINAL.has(e.code)) || !state.token) return;
+  if (state.results || state.errors.some((e) => FINAL.has(e.code)) || !state.token) return;
   if ((state.reconnectTries = (state.reconnectTries || 0) + 1) > 30) return;
   setTimeout(() => connect(state.token), Math.min(5000, 500 * state.reconnectTries));
 }
