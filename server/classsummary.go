@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"sort"
 
 	"github.com/rescuedrill/rescuedrill/engine"
@@ -15,12 +14,8 @@ const maxScore = 100
 // sendClassSummary sends the class's result without names (§4.13) to a
 // participant that asked for it, right before its Results, so a pupil's
 // screen can compare without anyone's names or scores reaching it.
-func (ss *session) sendClassSummary(ctx context.Context) {
+func (ss *session) sendClassSummary(res []engine.Result) {
 	if !ss.class {
-		return
-	}
-	res, err := ss.entry.Drill.Results(ctx)
-	if err != nil {
 		return
 	}
 	_ = ss.send(classSummary(res))

@@ -84,11 +84,7 @@ func (ss *session) score(ctx context.Context) wire.Message {
 
 // sendResults sends the final results: a participant their own, a
 // facilitator or spectator everyone's.
-func (ss *session) sendResults(ctx context.Context) {
-	res, err := ss.entry.Drill.Results(ctx)
-	if err != nil {
-		return
-	}
+func (ss *session) sendResults(res []engine.Result) {
 	var m wire.Results
 	for _, r := range res {
 		if ss.role == wire.RoleParticipant && r.ID != ss.slot {

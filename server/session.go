@@ -414,8 +414,10 @@ func (ss *session) finish(ctx context.Context) {
 		ss.phase = wire.PhaseEnded
 		_ = ss.send(&wire.PhaseChange{Phase: wire.PhaseEnded, Tick: ss.entry.Drill.Tick()})
 	}
-	ss.sendClassSummary(context.Background())
-	ss.sendResults(context.Background())
+	if res, err := ss.entry.Drill.Results(context.Background()); err == nil {
+		ss.sendClassSummary(res)
+		ss.sendResults(res)
+	}
 	// Finish the stream so the results are delivered, and give the client
 	// time to read them before the connection closes (closing at once
 	// could discard them in flight). A client closes as soon as it has
