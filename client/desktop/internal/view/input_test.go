@@ -177,6 +177,9 @@ func TestShouldReconnect(t *testing.T) {
 		{false, &client.ServerError{Code: wire.CodeBadToken}, wire.PhaseRunning, false},
 		{false, client.ErrClosed, wire.PhaseRunning, false},
 		{false, errors.New("timeout: no recent network activity"), wire.PhaseRunning, true},
+		// A link that dropped after the end, before the results: the
+		// server sends them to a participant back after the end.
+		{false, errors.New("timeout: no recent network activity"), wire.PhaseEnded, true},
 	}
 	for _, tt := range tests {
 		if got := ShouldReconnect(tt.connected, tt.err, tt.phase); got != tt.want {

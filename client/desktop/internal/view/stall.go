@@ -41,7 +41,9 @@ func (s *Stall) Reset(now time.Time) { s.at = now }
 // again: a failure the client library calls retryable, or a close without
 // an error code while the drill has not ended — what a server that shuts
 // down (to restart and recover its drills from the journals) sends. Only
-// the drill's end, a Leave and final refusals stop the retries.
+// the drill's end (its normal close), a Leave and final refusals stop the
+// retries; a link that failed after the end is tried again, since the
+// server sends the results to a participant back after the end.
 func ShouldReconnect(connected bool, err error, phase wire.Phase) bool {
 	if connected {
 		return false
