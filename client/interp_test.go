@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rescuedrill/rescuedrill/server/transport"
 	"github.com/rescuedrill/rescuedrill/server/wire"
 )
 
@@ -189,6 +190,7 @@ func TestRetryable(t *testing.T) {
 	}{
 		{nil, false}, {ErrClosed, false}, {errors.New("timeout: no recent network activity"), true},
 		{&ServerError{Code: wire.CodeShutdown}, true}, {&ServerError{Code: wire.CodeTryLater}, true},
+		{&ServerError{Code: transport.CodeGoingAway}, true}, // the transport's close on a restart
 		{&ServerError{Code: wire.CodeDrillEnded}, false}, {&ServerError{Code: wire.CodeBadToken}, false},
 		{fmt.Errorf("client: waiting for the welcome: %w", &ServerError{Code: wire.CodeDrillFull}), false},
 	} {

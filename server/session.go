@@ -353,6 +353,15 @@ func (ss *session) run(ctx context.Context, fr *wire.FrameReader) {
 		return
 	}
 	serverCtx := ctx
+	// On shutdown the connection closes at once, even while this goroutine
+	// is blocked writing to a slow reader (a stream write does not watch
+	// ctx): the drill keeps running until the registry closes, so a client
+	// held connected but unserved meanwhile would lose that time without
+	// knowing (CI saw a drill run to its end during a slow shutdown).
+	stopClose := context.AfterFunc(serverCtx, func() {
+		ss.closeWith(wire.CodeShutdown, "the server is shutting down; rejoin with your token")
+	})
+	defer stopClose()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {

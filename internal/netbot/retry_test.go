@@ -29,6 +29,7 @@ func TestRetryable(t *testing.T) {
 		{"idle timeout", &quic.IdleTimeoutError{}, true},
 		{"we gave up on a silent server", &quic.ApplicationError{Remote: false, ErrorCode: 0, ErrorMessage: "server silent"}, true},
 		{"server shutting down", remote(uint64(wire.CodeShutdown)), true},
+		{"transport closing on a restart", remote(transport.CodeGoingAway), true},
 		{"join throttled", &serverError{Code: wire.CodeTryLater}, true},
 		{"server bug", remote(uint64(wire.CodeInternal)), true},
 		{"normal close", remote(0), false},

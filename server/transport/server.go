@@ -73,6 +73,12 @@ const (
 	CodeBusy = 0x100
 	// CodeWrongProtocol: a QUIC connection negotiated an unknown ALPN.
 	CodeWrongProtocol = 0x101
+	// CodeGoingAway: the server is shutting down (Close, or the Listen
+	// context ended); connect again. Not 0: a client must not take a
+	// restart for the normal end of its session — the session layer's own
+	// "shutdown" close races this one, and whichever arrives first, the
+	// client rejoins.
+	CodeGoingAway = 0x102
 )
 
 // Stats are counters since Listen.
@@ -362,7 +368,7 @@ func (s *Server) Close() error {
 		_ = s.wt.Close() // closes WebTransport and HTTP/3 connections it serves
 		s.mu.Lock()
 		for qc := range s.raw {
-			_ = qc.CloseWithError(CodeNoError, "server shutting down")
+			_ = qc.CloseWithError(CodeGoingAway, "server shutting down")
 		}
 		s.mu.Unlock()
 		_ = s.https.Close()
@@ -373,7 +379,7 @@ func (s *Server) Close() error {
 		for {
 			select {
 			case c := <-s.accept:
-				_ = c.CloseWithError(CodeNoError, "server shutting down")
+				_ = c.CloseWithError(CodeGoingAway, "server shutting down")
 				continue
 			default:
 			}
@@ -405,13 +411,13 @@ func (s *Server) dispatch(qc *quic.Conn) {
 		case <-qc.Context().Done():
 			return
 		case <-s.ctx.Done():
-			_ = qc.CloseWithError(CodeNoError, "server shutting down")
+			_ = qc.CloseWithError(CodeGoingAway, "server shutting down")
 			return
 		}
 		s.mu.Lock()
 		if s.ctx.Err() != nil {
 			s.mu.Unlock()
-			_ = qc.CloseWithError(CodeNoError, "server shutting down")
+			_ = qc.CloseWithError(CodeGoingAway, "server shutting down")
 			return
 		}
 		s.raw[qc] = struct{}{}
@@ -457,7 +463,7 @@ func (s *Server) deliver(c Conn) bool {
 		_ = c.CloseWithError(CodeBusy, "server busy")
 	case <-c.Context().Done():
 	case <-s.ctx.Done():
-		_ = c.CloseWithError(CodeNoError, "server shutting down")
+		_ = c.CloseWithError(CodeGoingAway, "server shutting down")
 	}
 	return false
 }

@@ -756,3 +756,42 @@ func TestAcceptQueueFullClosesWithBusy(t *testing.T) {
 	<-sc.Context().Done()
 	waitFor(t, func() bool { return s.Stats().Open == 0 })
 }
+
+// TestCloseSaysGoingAway: a server that shuts down closes its raw-QUIC
+// connections with CodeGoingAway, never 0: a client takes code 0 for the
+// normal end of its session and would not come back after a restart (CI
+// saw a network bot give up that way while the others rejoined).
+func TestCloseSaysGoingAway(t *testing.T) {
+	t.Parallel()
+	s, hash := startServer(t, nil)
+	ctx := testCtx(t)
+	accepted := make(chan Conn, 1)
+	go func() {
+		if c, err := s.Accept(ctx); err == nil {
+			accepted <- c
+		}
+	}()
+	c, err := Dial(ctx, s.Addr().String(), PinnedTLS(hash))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseWithError(0, "")
+	if _, err := c.OpenStream(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-accepted:
+	case <-ctx.Done():
+		t.Fatal("no accept")
+	}
+	s.Close()
+	select {
+	case <-c.Context().Done():
+	case <-ctx.Done():
+		t.Fatal("the connection stayed open after Close")
+	}
+	var ae *quic.ApplicationError
+	if err := context.Cause(c.Context()); !errors.As(err, &ae) || !ae.Remote || ae.ErrorCode != CodeGoingAway {
+		t.Fatalf("closed with %v, want the remote code %#x", err, CodeGoingAway)
+	}
+}
